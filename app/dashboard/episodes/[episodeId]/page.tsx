@@ -1,0 +1,143 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { DeleteButton } from "@/components/delete-button";
+import { EpisodeExtras } from "@/components/episode-extras";
+import { EpisodeForm } from "@/components/episode-form";
+import { ProcessForm } from "@/components/process-form";
+import { PublishPanel } from "@/components/publish-panel";
+import { ProcessingProgress } from "@/components/processing-progress";
+import { StatusBadge } from "@/components/status-badge";
+import { WaveformPlayer } from "@/components/waveform-player";
+import { requireViewer } from "@/lib/auth/session";
+import { formatDate, orNotFound } from "@/lib/dashboard";
+import { getEpisode } from "@/lib/data/episodes";
+import { listMediaFiles } from "@/lib/data/media";
+import { getPodcast } from "@/lib/data/podcasts";
+import { getProcessing } from "@/lib/data/processing";
+import { formatDuration, formatSize } from "@/lib/format";
+import { DEFAULT_PROCESSING, processingOptionsSchema } from "@/lib/validation/processing";
+import { deleteEpisodeAction, publishAction, startProcessingAction, unpublishAction, updateEpisodeAction } from "../actions";
+
+type Loudness = { integratedLufs: number; truePeakDbtp: number; lraLu: number };
+const fmt = (n: number | undefined, unit: string) => (typeof n === "number" && Number.isFinite(n) ? `${n.toFixed(1)} ${unit}` : "—");
+
+export const metadata: Metadata = { title: "Episode" };
+
+export default async function EpisodePage({ params }: { params: Promise<{ episodeId: string }> }) {
+  const viewer = await requireViewer();
+  const e = await orNotFound(getEpisode(viewer, (await params).episodeId));
+  const podcast = await getPodcast(viewer, e.podcastId);
+  const [processing, audioFiles] = await Promise.all([getProcessing(viewer, e.id), listMediaFiles(viewer, { limit: 100, kind: "audio" })]);
+  const active = processing && ["queued", "running"].includes(processing.status);
+  const stats = processing?.status === "succeeded" && processing.outputFileId === e.audioFileId ? processing.stats : null;
+  const input = stats?.input as Loudness | undefined;
+  const output = stats?.output as Loudness | undefined;
+  const defaults = processingOptionsSchema.safeParse({ ...DEFAULT_PROCESSING, ...(podcast.processing ?? {}) });
+  return (
+    <div className="max-w-2xl space-y-4">
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href={`/dashboard/podcasts/${podcast.id}`} className="text-indigo-700 underline">{podcast.title}</Link>
+      </nav>
+      <div className="space-y-4 rounded-lg border border-slate-200 bg-white p-6">
+        <div className="flex items-start justify-between gap-3">
+          <h1 className="text-2xl font-semibold">{e.title}</h1>
+          <span className="rounded bg-slate-100 px-2 py-0.5 text-xs font-medium uppercase text-slate-700">{e.status}</span>
+        </div>
+        <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm text-slate-600">
+          <dt>GUID</dt>
+          <dd className="font-mono text-xs" data-testid="episode-guid">{e.guid}</dd>
+          <dt>Created</dt>
+          <dd>{formatDate(e.createdAt)}</dd>
+          <dt>Published</dt>
+          <dd>{e.status === "scheduled" ? `scheduled for ${formatDate(e.publishAt)}` : formatDate(e.publishedAt)}</dd>
+        </dl>
+        <section className="space-y-3 rounded-md border border-slate-200 p-4" aria-labelledby="audio-heading">
+          <h2 id="audio-heading" className="text-lg font-semibold">Audio</h2>
+          {e.audioFileId ? (
+            <div className="space-y-2">
+              <WaveformPlayer src={`/api/v1/episodes/${e.id}/audio`} waveformUrl={`/api/v1/episodes/${e.id}/waveform`} title={e.title} />
+              <p className="text-sm text-slate-600">
+                {formatDuration(e.durationSeconds)} · {e.sizeBytes ? formatSize(e.sizeBytes) : ""} ·{" "}
+                <a href={`/api/v1/episodes/${e.id}/audio`} download={`${e.slug}.mp3`} className="text-indigo-700 underline">Download MP3</a>
+              </p>
+              {input && output && (
+                <dl className="grid grid-cols-3 gap-x-4 gap-y-1 text-sm" data-testid="loudness-stats">
+                  <dt className="text-slate-500"></dt>
+                  <dt className="font-medium">Before</dt>
+                  <dt className="font-medium">After</dt>
+                  <dd className="text-slate-500">Loudness</dd>
+                  <dd>{fmt(input.integratedLufs, "LUFS")}</dd>
+                  <dd>{fmt(output.integratedLufs, "LUFS")}</dd>
+                  <dd className="text-slate-500">True peak</dd>
+                  <dd>{fmt(input.truePeakDbtp, "dBTP")}</dd>
+                  <dd>{fmt(output.truePeakDbtp, "dBTP")}</dd>
+                  <dd className="text-slate-500">Loudness range</dd>
+                  <dd>{fmt(input.lraLu, "LU")}</dd>
+                  <dd>{fmt(output.lraLu, "LU")}</dd>
+                </dl>
+              )}
+            </div>
+          ) : (
+            !active && <p className="text-sm text-slate-600">No audio yet. Choose a recording and process it.</p>
+          )}
+          {processing && active && (
+            <ProcessingProgress
+              episodeId={e.id}
+              initial={{ ...processing, startedAt: processing.startedAt?.toISOString() ?? null }}
+            />
+          )}
+          {processing?.status === "failed" && (
+            <div role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800">
+              <p className="font-medium">Processing failed</p>
+              <p>{processing.error}</p>
+            </div>
+          )}
+          {processing && !active && (
+            <p className="text-sm text-slate-500">
+              Last processing: <StatusBadge status={processing.status} /> {formatDate(processing.finishedAt ?? processing.createdAt)}
+            </p>
+          )}
+          {!active && (
+            <details open={!e.audioFileId} className="rounded-md border border-slate-200 p-3">
+              <summary className="cursor-pointer font-medium">{processing?.status === "failed" ? "Retry processing" : e.audioFileId ? "Process again" : "Process a recording"}</summary>
+              <div className="mt-3">
+                <ProcessForm
+                  action={startProcessingAction.bind(null, e.id)}
+                  files={audioFiles.items.map((f) => ({ id: f.id, name: `${f.originalFilename} (${formatDuration(f.durationSeconds)})` }))}
+                  defaults={defaults.success ? defaults.data : DEFAULT_PROCESSING}
+                  defaultAudioId={processing?.sourceFileId ?? undefined}
+                  podcastHasIntro={!!podcast.introFileId}
+                  podcastHasOutro={!!podcast.outroFileId}
+                />
+              </div>
+            </details>
+          )}
+        </section>
+        <PublishPanel
+          status={e.status}
+          publishAt={e.publishAt?.toISOString() ?? null}
+          publishedAt={e.publishedAt?.toISOString() ?? null}
+          publicUrl={`/p/${podcast.slug}/${e.slug}`}
+          blocker={e.audioFileId ? null : active ? "Publishing is possible once processing has finished." : "Process a recording before publishing."}
+          publish={publishAction.bind(null, e.id)}
+          unpublish={unpublishAction.bind(null, e.id)}
+        />
+        <EpisodeExtras episodeId={e.id} />
+        <EpisodeForm
+          action={updateEpisodeAction.bind(null, e.id)}
+          submitLabel="Save episode"
+          initial={{
+            title: e.title,
+            slug: e.slug,
+            description: e.description,
+            seasonNumber: e.seasonNumber?.toString() ?? "",
+            episodeNumber: e.episodeNumber?.toString() ?? "",
+            episodeType: e.episodeType,
+            explicit: e.explicit,
+          }}
+        />
+        <DeleteButton action={deleteEpisodeAction.bind(null, e.id)} what="episode" />
+      </div>
+    </div>
+  );
+}

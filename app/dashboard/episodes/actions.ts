@@ -1,0 +1,119 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { requireViewer } from "@/lib/auth/session";
+import { createEpisode, deleteEpisode, getEpisode, updateEpisode } from "@/lib/data/episodes";
+import { formStateFromError, formToInput, parseForm, type FormState } from "@/lib/form-state";
+import { startProcessing } from "@/lib/data/processing";
+import { publishEpisode, unpublishEpisode } from "@/lib/data/publishing";
+import { createEpisodeSchema, publishSchema, updateEpisodeSchema } from "@/lib/validation/episode";
+import { startProcessingSchema } from "@/lib/validation/processing";
+
+const episodeForm = (formData: FormData) =>
+  formToInput(formData, {
+    text: ["title", "description", "episodeType"],
+    omitIfBlank: ["slug"],
+    numbers: ["seasonNumber", "episodeNumber"],
+    booleans: ["explicit"],
+  });
+
+export async function createEpisodeAction(podcastId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const viewer = await requireViewer();
+  const parsed = parseForm(createEpisodeSchema, episodeForm(formData), formData);
+  if (parsed.state) return parsed.state;
+  try {
+    await createEpisode(viewer, podcastId, parsed.data);
+  } catch (err) {
+    return formStateFromError(err, formData);
+  }
+  revalidatePath(`/dashboard/podcasts/${podcastId}`);
+  redirect(`/dashboard/podcasts/${podcastId}`);
+}
+
+export async function updateEpisodeAction(episodeId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const viewer = await requireViewer();
+  const parsed = parseForm(updateEpisodeSchema, episodeForm(formData), formData);
+  if (parsed.state) return parsed.state;
+  try {
+    const episode = await updateEpisode(viewer, episodeId, parsed.data);
+    revalidatePath(`/dashboard/podcasts/${episode.podcastId}`);
+  } catch (err) {
+    return formStateFromError(err, formData);
+  }
+  return { ok: true, message: "Episode saved." };
+}
+
+export async function deleteEpisodeAction(episodeId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const viewer = await requireViewer();
+  let podcastId: string;
+  try {
+    podcastId = (await getEpisode(viewer, episodeId)).podcastId;
+    await deleteEpisode(viewer, episodeId);
+  } catch (err) {
+    return formStateFromError(err, formData);
+  }
+  revalidatePath(`/dashboard/podcasts/${podcastId}`);
+  redirect(`/dashboard/podcasts/${podcastId}`);
+}
+
+export async function startProcessingAction(episodeId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const viewer = await requireViewer();
+  const bumper = (name: string) => {
+    const v = String(formData.get(name) ?? "default");
+    return v === "default" ? undefined : v === "none" ? null : v;
+  };
+  const num = (name: string) => Number(formData.get(name));
+  const input = {
+    audioFileId: String(formData.get("audioFileId") ?? ""),
+    introFileId: bumper("introFileId"),
+    outroFileId: bumper("outroFileId"),
+    options: {
+      loudness: formData.get("loudness"),
+      ...(formData.get("loudness") === "custom" ? { customLufs: num("customLufs") } : {}),
+      truePeakDbtp: num("truePeakDbtp"),
+      channels: formData.get("channels"),
+      highPass: formData.get("highPass") === "on",
+      noiseReduction: formData.get("noiseReduction") === "on",
+      trimSilence: formData.get("trimSilence") === "on",
+      shortenPauses: formData.get("shortenPauses") === "on",
+      maxPauseSeconds: num("maxPauseSeconds"),
+      crossfadeSeconds: num("crossfadeSeconds"),
+    },
+  };
+  const parsed = parseForm(startProcessingSchema, input, formData);
+  if (parsed.state) return parsed.state;
+  try {
+    await startProcessing(viewer, episodeId, parsed.data);
+  } catch (err) {
+    return formStateFromError(err, formData);
+  }
+  revalidatePath(`/dashboard/episodes/${episodeId}`);
+  return { ok: true, message: "Processing started." };
+}
+
+export async function publishAction(episodeId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const viewer = await requireViewer();
+  const when = formData.get("when");
+  const parsed = parseForm(publishSchema, { at: when === "schedule" ? String(formData.get("at") ?? "") || undefined : undefined }, formData);
+  if (parsed.state) return parsed.state;
+  if (when === "schedule" && !parsed.data.at) return { message: "Choose a date and time.", fields: { at: "Choose a date and time." } };
+  try {
+    const episode = await publishEpisode(viewer, episodeId, parsed.data.at);
+    revalidatePath(`/dashboard/episodes/${episodeId}`);
+    return { ok: true, message: episode.status === "scheduled" ? "Scheduled." : "Published." };
+  } catch (err) {
+    return formStateFromError(err, formData);
+  }
+}
+
+export async function unpublishAction(episodeId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const viewer = await requireViewer();
+  try {
+    await unpublishEpisode(viewer, episodeId);
+  } catch (err) {
+    return formStateFromError(err, formData);
+  }
+  revalidatePath(`/dashboard/episodes/${episodeId}`);
+  return { ok: true, message: "Unpublished." };
+}

@@ -1,0 +1,17 @@
+"use client";
+
+import { useActionState } from "react";
+import { inputClass } from "@/components/styles";
+import { initialFormState, type FormState } from "@/lib/form-state";
+
+export function RenameForm({ action, name }: { action: (p: FormState, f: FormData) => Promise<FormState>; name: string }) {
+  const [state, formAction, pending] = useActionState(action, initialFormState);
+  return (
+    <form action={formAction} className="flex items-center gap-2">
+      <label className="sr-only" htmlFor={`rename-${name}`}>File name</label>
+      <input id={`rename-${name}`} name="originalFilename" defaultValue={state.values?.originalFilename ?? name} className={`${inputClass} py-1`} aria-invalid={state.fields ? true : undefined} />
+      <button type="submit" disabled={pending} className="text-sm text-indigo-700 underline">Rename</button>
+      {state.fields?.originalFilename && <span role="alert" className="text-sm text-red-600">{state.fields.originalFilename}</span>}
+    </form>
+  );
+}

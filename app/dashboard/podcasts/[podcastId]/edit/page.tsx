@@ -1,0 +1,55 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { PodcastForm } from "@/components/podcast-form";
+import { requireViewer } from "@/lib/auth/session";
+import { orNotFound } from "@/lib/dashboard";
+import { listMediaFiles } from "@/lib/data/media";
+import { getPodcast } from "@/lib/data/podcasts";
+import { formatDuration } from "@/lib/format";
+import { updatePodcastAction } from "../../actions";
+
+export const metadata: Metadata = { title: "Edit podcast" };
+
+export default async function EditPodcastPage({ params }: { params: Promise<{ podcastId: string }> }) {
+  const viewer = await requireViewer();
+  const p = await orNotFound(getPodcast(viewer, (await params).podcastId));
+  const [images, audio] = await Promise.all([
+    listMediaFiles(viewer, { limit: 100, kind: "image" }),
+    listMediaFiles(viewer, { limit: 100, kind: "audio" }),
+  ]);
+  return (
+    <div className="max-w-2xl space-y-4">
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href={`/dashboard/podcasts/${p.id}`} className="text-indigo-700 underline">{p.title}</Link>
+      </nav>
+      <div className="rounded-lg border border-slate-200 bg-white p-6">
+        <h1 className="mb-4 text-2xl font-semibold">Edit podcast</h1>
+        <PodcastForm
+          action={updatePodcastAction.bind(null, p.id)}
+          submitLabel="Save changes"
+          images={images.items.map((f) => ({ id: f.id, name: `${f.originalFilename} (${f.width}×${f.height})` }))}
+          audio={audio.items.map((f) => ({ id: f.id, name: `${f.originalFilename} (${formatDuration(f.durationSeconds)})` }))}
+          initial={{
+            title: p.title,
+            slug: p.slug,
+            description: p.description,
+            author: p.author,
+            ownerName: p.ownerName,
+            ownerEmail: p.ownerEmail,
+            language: p.language,
+            category: p.category ?? "",
+            subcategory: p.subcategory ?? "",
+            explicit: p.explicit,
+            type: p.type,
+            website: p.website ?? "",
+            copyright: p.copyright ?? "",
+            coverFileId: p.coverFileId ?? "",
+            introFileId: p.introFileId ?? "",
+            outroFileId: p.outroFileId ?? "",
+            processing: p.processing,
+          }}
+        />
+      </div>
+    </div>
+  );
+}

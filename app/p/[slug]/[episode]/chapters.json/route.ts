@@ -1,0 +1,3 @@
+import { chaptersRoute } from "@/app/p/serve";
+
+export const GET = chaptersRoute;

@@ -1,0 +1,3 @@
+import { transcriptRoute } from "@/app/p/serve";
+
+export const GET = transcriptRoute("vtt");

@@ -1,0 +1,3 @@
+import { waveformRoute } from "@/app/p/serve";
+
+export const GET = waveformRoute;

@@ -1,0 +1,105 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CopyButton } from "@/components/copy-button";
+import { ShowNotes } from "@/components/show-notes";
+import { listPublishedEpisodes } from "@/lib/data/public";
+import { formatDuration } from "@/lib/format";
+import { showNotesText } from "@/lib/sanitize";
+import { urls } from "@/lib/urls";
+import { formatPublicDate, loadBaseUrl, loadPodcast } from "../load";
+
+type Props = { params: Promise<{ slug: string }> };
+
+/** The page lists this many of the newest episodes; the feed has them all. */
+const EPISODES_SHOWN = 100;
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { slug } = await params;
+  const [podcast, base] = await Promise.all([loadPodcast(slug), loadBaseUrl()]);
+  const description = showNotesText(podcast.description, 200) || `${podcast.title}, a podcast by ${podcast.author}.`;
+  const url = urls.podcast(base, slug);
+  const image = podcast.cover && { url: urls.cover(base, slug, podcast.cover.mimeType), width: podcast.cover.width ?? undefined, height: podcast.cover.height ?? undefined, alt: podcast.title };
+  return {
+    title: { absolute: podcast.title },
+    description,
+    alternates: { canonical: url, types: { "application/rss+xml": [{ url: urls.feed(base, slug), title: podcast.title }] } },
+    openGraph: { type: "website", url, title: podcast.title, description, siteName: podcast.title, images: image ? [image] : undefined },
+    twitter: { card: "summary", title: podcast.title, description, images: image ? [image.url] : undefined },
+  };
+}
+
+export default async function PublicPodcastPage({ params }: Props) {
+  const { slug } = await params;
+  const [podcast, base] = await Promise.all([loadPodcast(slug), loadBaseUrl()]);
+  const episodes = await listPublishedEpisodes(podcast.id, { limit: EPISODES_SHOWN });
+  const feedUrl = urls.feed(base, slug);
+  return (
+    <article className="space-y-8">
+      <header className="flex flex-col gap-6 sm:flex-row">
+        {podcast.cover && (
+          // A plain <img>: the cover is served by our own route, already sized for podcast apps.
+          <img
+            src={urls.cover("", slug, podcast.cover.mimeType)}
+            alt={`Cover of ${podcast.title}`}
+            width={224}
+            height={224}
+            className="h-56 w-56 shrink-0 rounded-lg object-cover shadow"
+          />
+        )}
+        <div className="space-y-3">
+          <h1 className="text-3xl font-bold">{podcast.title}</h1>
+          {podcast.author && <p className="text-slate-600">by {podcast.author}</p>}
+          <ShowNotes notes={podcast.description} />
+        </div>
+      </header>
+
+      <section aria-labelledby="subscribe-heading" className="space-y-3 rounded-lg border border-slate-200 bg-white p-5">
+        <h2 id="subscribe-heading" className="text-lg font-semibold">Subscribe</h2>
+        {podcast.newFeedUrl && (
+          <p className="text-sm text-amber-800">This show has moved. Podcast apps follow it to its new feed on their own.</p>
+        )}
+        <div className="flex flex-wrap items-center gap-2">
+          <label htmlFor="feed-url" className="sr-only">RSS feed URL</label>
+          <input
+            id="feed-url"
+            readOnly
+            value={feedUrl}
+            className="min-w-0 flex-1 rounded-md border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-sm"
+          />
+          <CopyButton text={feedUrl} label="Copy the RSS feed URL" />
+          <a href={feedUrl} className="text-sm text-indigo-700 underline">RSS feed</a>
+        </div>
+        <p className="text-sm text-slate-600">
+          <strong>Apple Podcasts:</strong> Library → ⋯ → <em>Follow a Show by URL…</em>, then paste the feed URL.{" "}
+          <strong>Other apps</strong> (Overcast, Pocket Casts, AntennaPod, Podcast Addict…): add a podcast by URL or RSS feed and paste it.
+        </p>
+      </section>
+
+      <section aria-labelledby="episodes-heading" className="space-y-3">
+        <h2 id="episodes-heading" className="text-xl font-semibold">Episodes</h2>
+        {episodes.length === 0 ? (
+          <p className="text-slate-600">No episodes yet.</p>
+        ) : (
+          <ul aria-label="Episodes" className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
+            {episodes.map((e) => (
+              <li key={e.id} className="space-y-1 p-4">
+                <Link href={urls.episode("", slug, e.slug)} className="text-lg font-medium text-indigo-700 hover:underline">
+                  {e.title}
+                </Link>
+                <p className="text-sm text-slate-500">
+                  <time dateTime={e.publishedAt.toISOString()}>{formatPublicDate(e.publishedAt)}</time>
+                  {e.durationSeconds != null && <> · {formatDuration(e.durationSeconds)}</>}
+                  {e.episodeType !== "full" && <> · {e.episodeType === "trailer" ? "Trailer" : "Bonus"}</>}
+                </p>
+                {e.description && <p className="text-sm text-slate-700">{showNotesText(e.description, 240)}</p>}
+              </li>
+            ))}
+          </ul>
+        )}
+        {episodes.length === EPISODES_SHOWN && (
+          <p className="text-sm text-slate-500">The newest {EPISODES_SHOWN} episodes are shown here; the feed has them all.</p>
+        )}
+      </section>
+    </article>
+  );
+}

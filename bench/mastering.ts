@@ -1,0 +1,220 @@
+/**
+ * Mastering benchmark (issue 4 point 9): a deterministic 60-minute recording with 10-second intro
+ * and outro through the real pipeline, and in the same run the minimal reference chain (two-pass
+ * loudnorm measure + apply, concat, MP3 encode). Prints wall times, realtime factors, their ratio
+ * and memory, with the bundled ffmpeg and, when present, /usr/bin/ffmpeg through FFMPEG_PATH.
+ *
+ *   npx tsx bench/mastering.ts [--minutes 60] [--only bundled|system]
+ *
+ * Each ffmpeg is measured in a child Node process of its own, so memory growth is the app's alone.
+ * The generated audio is cached in $TMPDIR/podcastpro-bench.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
+const args = process.argv.slice(2);
+const arg = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const minutes = Number(arg("minutes") ?? 60);
+const benchDir = path.join(os.tmpdir(), "podcastpro-bench");
+const SYSTEM_FFMPEG = "/usr/bin/ffmpeg";
+
+/** CPU seconds of this process's reaped children so far (cutime + cstime), Linux only. */
+function childrenCpuSeconds(): number {
+  try {
+    const stat = fs.readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+const ownCpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+type Figures = {
+  referenceCpu: number;
+  pipelineFfmpegCpu: number;
+  pipelineNodeCpu: number;
+  label: string;
+  ffmpeg: string;
+  inspectMs: number;
+  pipelineMs: number;
+  stages: Record<string, number>;
+  referenceMs: number;
+  rssGrowthMb: number;
+  ffmpegPeakMb: number;
+  mode: string;
+  inputLufs: number;
+  outputLufs: number;
+  outputTp: number;
+  silenceRemoved: number;
+  outputSeconds: number;
+};
+
+async function ensureFixtures(): Promise<{ main: string; intro: string; outro: string }> {
+  const { writeSpeechLikeWav, writeMusicWav } = await import("../lib/media/test-signals");
+  await fsp.mkdir(benchDir, { recursive: true });
+  const main = path.join(benchDir, `speech-${minutes}min.wav`);
+  const intro = path.join(benchDir, "intro-10s.wav");
+  const outro = path.join(benchDir, "outro-10s.wav");
+  if (!fs.existsSync(main)) {
+    const t = Date.now();
+    await writeSpeechLikeWav(`${main}.partial`, { seconds: minutes * 60, channels: 2, seed: 42 });
+    await fsp.rename(`${main}.partial`, main);
+    console.log(`generated ${main} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  }
+  if (!fs.existsSync(intro)) await writeMusicWav(intro, { seconds: 10, seed: 7 });
+  if (!fs.existsSync(outro)) await writeMusicWav(outro, { seconds: 10, seed: 9, rootHz: 196 });
+  return { main, intro, outro };
+}
+
+/** Runs in a child process: one configuration, printing its figures as JSON on the last line. */
+async function measureOne(label: string): Promise<void> {
+  const media = await import("../lib/media");
+  const { ffmpegPaths } = media;
+  const files = await ensureFixtures();
+  const work = await fsp.mkdtemp(path.join(benchDir, "run-"));
+  const ffmpeg = ffmpegPaths().ffmpeg;
+  const target = -16;
+  const ceiling = -1;
+  try {
+    // The reference first, so its page-cache warm-up does not favour the pipeline.
+    const refStart = Date.now();
+    const refCpu0 = childrenCpuSeconds();
+    const pass1 = spawnSync(ffmpeg, ["-hide_banner", "-nostdin", "-nostats", "-i", files.main, "-af", `loudnorm=I=${target}:TP=${ceiling}:LRA=11:print_format=json`, "-f", "null", "-"], { encoding: "utf8", maxBuffer: 64 << 20 });
+    const json = JSON.parse(/\{[\s\S]*\}/.exec(pass1.stderr)![0]) as Record<string, string>;
+    const ln = `loudnorm=I=${target}:TP=${ceiling}:LRA=11:measured_I=${json.input_i}:measured_LRA=${json.input_lra}:measured_TP=${json.input_tp}:measured_thresh=${json.input_thresh}:offset=${json.target_offset}:linear=true`;
+    const pass2 = spawnSync(ffmpeg, [
+      "-hide_banner", "-nostdin", "-nostats", "-y", "-i", files.intro, "-i", files.main, "-i", files.outro,
+      "-filter_complex", `[1:a]${ln},aresample=44100[m];[0:a][m][2:a]concat=n=3:v=0:a=1[out]`,
+      "-map", "[out]", "-c:a", "libmp3lame", "-b:a", "128k", path.join(work, "reference.mp3"),
+    ], { encoding: "utf8", maxBuffer: 64 << 20 });
+    if (pass2.status !== 0) throw new Error(`reference failed: ${pass2.stderr.slice(-500)}`);
+    const referenceMs = Date.now() - refStart;
+    const referenceCpu = childrenCpuSeconds() - refCpu0;
+
+    global.gc?.();
+    const rss0 = process.memoryUsage().rss;
+    let rssPeak = rss0;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+
+    const t0 = Date.now();
+    const info = await media.inspectMedia(files.main);
+    const inspectMs = Date.now() - t0;
+    if (info.kind !== "audio") throw new Error("fixture is not audio");
+    const [introInfo, outroInfo] = await Promise.all([media.inspectMedia(files.intro), media.inspectMedia(files.outro)]);
+    const t1 = Date.now();
+    const cpu1 = childrenCpuSeconds();
+    const own1 = ownCpuSeconds();
+    const measured = await media.measureRecording(files.main, { channels: 2, durationSeconds: info.durationSeconds });
+    const t2 = Date.now();
+    const master = await media.masterEpisode({
+      recording: { path: files.main, durationSeconds: info.durationSeconds, loudness: measured.loudness },
+      channels: 2,
+      intro: { path: files.intro, durationSeconds: introInfo.kind === "audio" ? introInfo.durationSeconds : 10 },
+      outro: { path: files.outro, durationSeconds: outroInfo.kind === "audio" ? outroInfo.durationSeconds : 10 },
+      target: { integratedLufs: target, truePeakDbtp: ceiling },
+      workDir: work,
+      outputPath: path.join(work, "episode.mp3"),
+      tags: { title: "Benchmark", album: "PodcastPro", genre: "Podcast" },
+    });
+    const t3 = Date.now();
+    const pipelineFfmpegCpu = childrenCpuSeconds() - cpu1;
+    const pipelineNodeCpu = ownCpuSeconds() - own1;
+    clearInterval(sampler);
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    const figures: Figures = {
+      label,
+      ffmpeg,
+      referenceCpu,
+      pipelineFfmpegCpu,
+      pipelineNodeCpu,
+      inspectMs,
+      pipelineMs: t3 - t1,
+      stages: { "measure (first pass)": t2 - t1, "clean up + normalise + assemble + encode + verify + waveform": t3 - t2 },
+      referenceMs,
+      rssGrowthMb: (rssPeak - rss0) / 2 ** 20,
+      ffmpegPeakMb: master.ffmpegPeakRssBytes / 2 ** 20,
+      mode: master.normalisation.mode,
+      inputLufs: measured.loudness.integratedLufs,
+      outputLufs: master.output.integratedLufs,
+      outputTp: master.output.truePeakDbtp,
+      silenceRemoved: master.silenceRemovedSeconds,
+      outputSeconds: master.durationSeconds,
+    };
+    console.log(JSON.stringify(figures));
+  } finally {
+    await fsp.rm(work, { recursive: true, force: true });
+  }
+}
+
+function runChild(label: string, env: NodeJS.ProcessEnv): Promise<Figures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, "--expose-gc", __filename, "--child", label, "--minutes", String(minutes)], {
+      env,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (c: string) => {
+      out += c;
+      process.stdout.write(c.split("\n").filter((l) => !l.startsWith("{")).join("\n"));
+    });
+    child.on("close", (code) => {
+      const last = out.trim().split("\n").pop() ?? "";
+      if (code !== 0 || !last.startsWith("{")) return reject(new Error(`${label} run failed (exit ${code})`));
+      resolve(JSON.parse(last) as Figures);
+    });
+  });
+}
+
+function print(f: Figures): void {
+  const secs = minutes * 60 + 20;
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const rt = (ms: number) => `${(secs / (ms / 1000)).toFixed(1)}x realtime`;
+  console.log(`\n== ${f.label}: ${f.ffmpeg}`);
+  console.log(`  inspect (probe + full decode of ${minutes} min WAV): ${s(f.inspectMs)}`);
+  for (const [k, v] of Object.entries(f.stages)) console.log(`  ${k}: ${s(v)}`);
+  console.log(`  pipeline:  ${s(f.pipelineMs)} (${rt(f.pipelineMs)})`);
+  console.log(`  reference: ${s(f.referenceMs)} (${rt(f.referenceMs)})`);
+  console.log(`  ratio pipeline/reference: ${(f.pipelineMs / f.referenceMs).toFixed(2)} (target <= 1.0)`);
+  const cpu = f.pipelineFfmpegCpu + f.pipelineNodeCpu;
+  console.log(
+    `  CPU: pipeline ${cpu.toFixed(1)} s (ffmpeg ${f.pipelineFfmpegCpu.toFixed(1)} + node ${f.pipelineNodeCpu.toFixed(1)}), reference ${f.referenceCpu.toFixed(1)} s, ratio ${(cpu / f.referenceCpu).toFixed(2)}; load average ${os.loadavg()[0]!.toFixed(1)}`,
+  );
+  console.log(`  node RSS growth: ${f.rssGrowthMb.toFixed(1)} MB (target < 150); largest ffmpeg child: ${f.ffmpegPeakMb.toFixed(0)} MB`);
+  console.log(
+    `  mode ${f.mode}; in ${f.inputLufs} LUFS -> out ${f.outputLufs} LUFS, ${f.outputTp} dBTP; ${f.silenceRemoved} s silence removed; ${f.outputSeconds} s out`,
+  );
+}
+
+async function main(): Promise<void> {
+  const child = args.indexOf("--child");
+  if (child >= 0) return measureOne(args[child + 1]!);
+  await ensureFixtures();
+  const only = arg("only");
+  const results: Figures[] = [];
+  const base = { ...process.env };
+  delete base.FFMPEG_PATH;
+  if (only !== "system") results.push(await runChild("bundled ffmpeg", base));
+  if (only !== "bundled" && fs.existsSync(SYSTEM_FFMPEG)) {
+    results.push(await runChild("system ffmpeg", { ...base, FFMPEG_PATH: SYSTEM_FFMPEG }));
+  }
+  results.forEach(print);
+  const failed = results.filter((f) => f.pipelineMs > f.referenceMs || f.rssGrowthMb >= 150);
+  if (failed.length) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

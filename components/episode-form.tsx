@@ -1,0 +1,66 @@
+"use client";
+
+import { useActionState } from "react";
+import { CheckboxField, FormMessage, SelectField, SubmitButton, TextAreaField, TextField } from "@/components/ui";
+import { initialFormState, type FormState } from "@/lib/form-state";
+
+export interface EpisodeFormValues {
+  title: string;
+  slug: string;
+  description: string;
+  seasonNumber: string;
+  episodeNumber: string;
+  episodeType: string;
+  explicit: boolean;
+}
+
+export const emptyEpisode: EpisodeFormValues = {
+  title: "",
+  slug: "",
+  description: "",
+  seasonNumber: "",
+  episodeNumber: "",
+  episodeType: "full",
+  explicit: false,
+};
+
+export function EpisodeForm({
+  action,
+  initial,
+  submitLabel,
+}: {
+  action: (prev: FormState, formData: FormData) => Promise<FormState>;
+  initial: EpisodeFormValues;
+  submitLabel: string;
+}) {
+  const [state, formAction] = useActionState(action, initialFormState);
+  const v = { ...initial, ...state.values, explicit: state.values ? state.values.explicit === "on" : initial.explicit };
+  const f = state.fields ?? {};
+
+  return (
+    <form action={formAction} noValidate className="space-y-5">
+      <FormMessage message={state.message} ok={state.ok} />
+      <TextField label="Title" name="title" required maxLength={200} defaultValue={v.title} error={f.title} />
+      <TextField
+        label="Slug"
+        name="slug"
+        defaultValue={v.slug}
+        error={f.slug}
+        placeholder="made from the title"
+        hint="Unique within this podcast. Leave empty to make one from the title."
+      />
+      <TextAreaField label="Show notes" name="description" rows={8} defaultValue={v.description} error={f.description} />
+      <div className="grid gap-4 sm:grid-cols-3">
+        <TextField label="Season" name="seasonNumber" type="number" min={1} inputMode="numeric" defaultValue={v.seasonNumber} error={f.seasonNumber} />
+        <TextField label="Episode number" name="episodeNumber" type="number" min={1} inputMode="numeric" defaultValue={v.episodeNumber} error={f.episodeNumber} />
+        <SelectField label="Episode type" name="episodeType" defaultValue={v.episodeType} error={f.episodeType}>
+          <option value="full">Full</option>
+          <option value="trailer">Trailer</option>
+          <option value="bonus">Bonus</option>
+        </SelectField>
+      </div>
+      <CheckboxField label="Contains explicit content" name="explicit" defaultChecked={v.explicit} error={f.explicit} />
+      <SubmitButton>{submitLabel}</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,89 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { CheckboxField, FormMessage, SelectField, SubmitButton, TextField } from "@/components/ui";
+import { initialFormState, type FormState } from "@/lib/form-state";
+import { LOUDNESS_PRESETS, type ProcessingOptions } from "@/lib/validation/processing";
+
+export interface AudioChoice {
+  id: string;
+  name: string;
+}
+
+/** Choose the recording, intro/outro and mastering options, then start processing. */
+export function ProcessForm({
+  action,
+  files,
+  defaults,
+  defaultAudioId,
+  podcastHasIntro,
+  podcastHasOutro,
+}: {
+  action: (p: FormState, f: FormData) => Promise<FormState>;
+  files: AudioChoice[];
+  defaults: ProcessingOptions;
+  defaultAudioId?: string;
+  podcastHasIntro: boolean;
+  podcastHasOutro: boolean;
+}) {
+  const [state, formAction] = useActionState(action, initialFormState);
+  const [loudness, setLoudness] = useState<string>(defaults.loudness);
+  const f = state.fields ?? {};
+  if (files.length === 0) {
+    return <p className="text-sm text-slate-600">Upload a recording in the <a href="/dashboard/media" className="text-indigo-700 underline">media library</a> first.</p>;
+  }
+  const bumperOptions = (hasDefault: boolean) => (
+    <>
+      {hasDefault && <option value="default">The podcast&apos;s default</option>}
+      <option value="none">None</option>
+      {files.map((file) => (
+        <option key={file.id} value={file.id}>{file.name}</option>
+      ))}
+    </>
+  );
+  return (
+    <form action={formAction} className="space-y-4" aria-label="Process audio">
+      <FormMessage message={state.message} ok={state.ok} />
+      <SelectField label="Recording" name="audioFileId" defaultValue={defaultAudioId ?? files[0]!.id} error={f.audioFileId}>
+        {files.map((file) => (
+          <option key={file.id} value={file.id}>{file.name}</option>
+        ))}
+      </SelectField>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <SelectField label="Intro" name="introFileId" defaultValue={podcastHasIntro ? "default" : "none"} error={f.introFileId}>
+          {bumperOptions(podcastHasIntro)}
+        </SelectField>
+        <SelectField label="Outro" name="outroFileId" defaultValue={podcastHasOutro ? "default" : "none"} error={f.outroFileId}>
+          {bumperOptions(podcastHasOutro)}
+        </SelectField>
+        <SelectField label="Loudness" name="loudness" value={loudness} onChange={(e) => setLoudness(e.target.value)} error={f["options.loudness"]}>
+          {Object.entries(LOUDNESS_PRESETS).map(([k, v]) => (
+            <option key={k} value={k}>{v.label}</option>
+          ))}
+          <option value="custom">Custom</option>
+        </SelectField>
+        {loudness === "custom" ? (
+          <TextField label="Target (LUFS)" name="customLufs" type="number" step="0.5" defaultValue={defaults.customLufs} error={f["options.customLufs"]} />
+        ) : (
+          <span />
+        )}
+        <TextField label="True-peak ceiling (dBTP)" name="truePeakDbtp" type="number" step="0.1" defaultValue={defaults.truePeakDbtp} error={f["options.truePeakDbtp"]} />
+        <SelectField label="Output" name="channels" defaultValue={defaults.channels} error={f["options.channels"]}>
+          <option value="stereo">Stereo MP3, 128 kbps</option>
+          <option value="mono">Mono MP3, 96 kbps</option>
+          <option value="follow">Like the recording</option>
+        </SelectField>
+        <TextField label="Crossfade (seconds)" name="crossfadeSeconds" type="number" step="0.1" min={0} max={10} defaultValue={defaults.crossfadeSeconds} error={f["options.crossfadeSeconds"]} />
+        <TextField label="Longest pause kept (seconds)" name="maxPauseSeconds" type="number" step="0.1" min={0.5} max={10} defaultValue={defaults.maxPauseSeconds} error={f["options.maxPauseSeconds"]} />
+      </div>
+      <fieldset className="grid gap-2 sm:grid-cols-2">
+        <legend className="mb-1 text-sm font-medium text-slate-700">Clean-up</legend>
+        <CheckboxField label="High-pass filter (rumble, hum)" name="highPass" defaultChecked={defaults.highPass} />
+        <CheckboxField label="Noise reduction" name="noiseReduction" defaultChecked={defaults.noiseReduction} />
+        <CheckboxField label="Trim silence at start and end" name="trimSilence" defaultChecked={defaults.trimSilence} />
+        <CheckboxField label="Shorten long pauses" name="shortenPauses" defaultChecked={defaults.shortenPauses} />
+      </fieldset>
+      <SubmitButton pendingText="Starting…">Process</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,130 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useCallback, useRef, useState } from "react";
+
+interface Item {
+  key: string;
+  name: string;
+  size: number;
+  loaded: number;
+  state: "queued" | "uploading" | "checking" | "done" | "duplicate" | "error";
+  message?: string;
+}
+
+const CONCURRENCY = 2;
+
+/** Sends one file to the API with progress; resolves with the status and JSON body. */
+function send(file: File, onProgress: (loaded: number) => void): Promise<{ status: number; body: { error?: { message?: string } } | null }> {
+  return new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", "/api/v1/files");
+    xhr.responseType = "json";
+    xhr.upload.onprogress = (e) => onProgress(e.loaded);
+    xhr.onload = () => resolve({ status: xhr.status, body: xhr.response });
+    xhr.onerror = () => resolve({ status: 0, body: null });
+    const form = new FormData();
+    form.append("file", file, file.name);
+    xhr.send(form);
+  });
+}
+
+/** Drag-and-drop (or pick) several files; each uploads with its own progress bar. */
+export function Uploader({ maxBytes }: { maxBytes: number }) {
+  const [items, setItems] = useState<Item[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const router = useRouter();
+
+  const update = (key: string, patch: Partial<Item>) => setItems((all) => all.map((i) => (i.key === key ? { ...i, ...patch } : i)));
+
+  const start = useCallback(
+    async (files: File[]) => {
+      const batch = files.map((f, n) => ({ file: f, key: `${Date.now()}-${n}-${f.name}` }));
+      setItems((all) => [
+        ...batch.map(({ file, key }) => ({ key, name: file.name, size: file.size, loaded: 0, state: "queued" as const })),
+        ...all,
+      ]);
+      const queue = [...batch];
+      const worker = async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          const { file, key } = next;
+          if (file.size > maxBytes) {
+            update(key, { state: "error", message: "This file is larger than the upload limit." });
+            continue;
+          }
+          update(key, { state: "uploading" });
+          const { status, body } = await send(file, (loaded) =>
+            update(key, { loaded, state: loaded >= file.size ? "checking" : "uploading" }),
+          );
+          if (status === 201) update(key, { state: "done", loaded: file.size });
+          else if (status === 200) update(key, { state: "duplicate", loaded: file.size, message: "Already in your library." });
+          else update(key, { state: "error", message: body?.error?.message ?? "The upload failed. Check your connection and try again." });
+        }
+      };
+      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      router.refresh();
+    },
+    [maxBytes, router],
+  );
+
+  return (
+    <div className="space-y-3">
+      <div
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setDragging(false);
+          if (e.dataTransfer.files.length) void start([...e.dataTransfer.files]);
+        }}
+        className={`rounded-lg border-2 border-dashed p-8 text-center ${dragging ? "border-indigo-500 bg-indigo-50" : "border-slate-300 bg-white"}`}
+        data-testid="dropzone"
+      >
+        <p className="font-medium">Drop audio or images here</p>
+        <p className="text-sm text-slate-600">WAV, MP3, M4A, FLAC, Ogg/Opus, AIFF · JPEG or PNG cover art</p>
+        <label className="mt-3 inline-block cursor-pointer rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-700 focus-within:ring-2 focus-within:ring-indigo-500">
+          Choose files
+          <input
+            ref={input}
+            type="file"
+            multiple
+            className="sr-only"
+            accept="audio/*,.wav,.mp3,.m4a,.flac,.ogg,.opus,.aif,.aiff,image/jpeg,image/png"
+            onChange={(e) => {
+              const files = [...(e.target.files ?? [])];
+              e.target.value = "";
+              if (files.length) void start(files);
+            }}
+          />
+        </label>
+      </div>
+      {items.length > 0 && (
+        <ul className="space-y-2" aria-label="Uploads">
+          {items.map((i) => {
+            const pct = i.size ? Math.round((100 * i.loaded) / i.size) : 100;
+            return (
+              <li key={i.key} className="rounded-md border border-slate-200 bg-white p-3 text-sm">
+                <div className="flex justify-between gap-2">
+                  <span className="truncate font-medium">{i.name}</span>
+                  <span className={i.state === "error" ? "text-red-700" : "text-slate-600"}>
+                    {{ queued: "Waiting…", uploading: `${pct}%`, checking: "Checking…", done: "Uploaded", duplicate: "Already uploaded", error: "Failed" }[i.state]}
+                  </span>
+                </div>
+                <progress className="mt-2 h-2 w-full" max={100} value={i.state === "error" ? 0 : pct} aria-label={`Upload of ${i.name}`} />
+                {i.message && (
+                  <p role={i.state === "error" ? "alert" : "status"} className={i.state === "error" ? "text-red-700" : "text-slate-600"}>
+                    {i.message}
+                  </p>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,360 @@
+import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// Keep in step with ./pg.ts: db/schema/parity.test.ts fails on any difference.
+
+const id = () => text("id").primaryKey();
+const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull();
+const updatedAt = () => integer("updated_at", { mode: "timestamp_ms" }).notNull();
+
+export const users = sqliteTable("users", {
+  id: id(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  passwordHash: text("password_hash").notNull(),
+  // Bumped on password change / sign-out-everywhere; sessions carrying an older value are void.
+  sessionVersion: integer("session_version").notNull().default(1),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const mediaFiles = sqliteTable(
+  "media_files",
+  {
+    id: id(),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["audio", "image"] }).notNull(),
+    originalFilename: text("original_filename").notNull(),
+    storageKey: text("storage_key").notNull().unique(),
+    mimeType: text("mime_type").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    sha256: text("sha256").notNull(),
+    durationSeconds: real("duration_seconds"),
+    codec: text("codec"),
+    sampleRate: integer("sample_rate"),
+    channels: integer("channels"),
+    width: integer("width"),
+    height: integer("height"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("media_files_owner_sha256_uq").on(t.ownerId, t.sha256)],
+);
+
+export const podcasts = sqliteTable(
+  "podcasts",
+  {
+    id: id(),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull().unique(),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    author: text("author").notNull().default(""),
+    ownerName: text("owner_name").notNull().default(""),
+    ownerEmail: text("owner_email").notNull().default(""),
+    language: text("language").notNull().default("en"),
+    category: text("category"),
+    subcategory: text("subcategory"),
+    explicit: integer("explicit", { mode: "boolean" }).notNull().default(false),
+    type: text("type", { enum: ["episodic", "serial"] }).notNull().default("episodic"),
+    website: text("website"),
+    copyright: text("copyright"),
+    coverFileId: text("cover_file_id").references(() => mediaFiles.id, { onDelete: "restrict" }),
+    introFileId: text("intro_file_id").references(() => mediaFiles.id, { onDelete: "restrict" }),
+    outroFileId: text("outro_file_id").references(() => mediaFiles.id, { onDelete: "restrict" }),
+    // Processing defaults for new episodes (lib/validation/processing.ts); null = the app's defaults.
+    // Public unless made private: a private podcast's pages, feed and audio answer 404.
+    isPrivate: integer("is_private", { mode: "boolean" }).notNull().default(false),
+    // Podcasting 2.0 podcast:locked (other hosts may not import the feed).
+    locked: integer("locked", { mode: "boolean" }).notNull().default(true),
+    // itunes:new-feed-url when the show moves elsewhere.
+    newFeedUrl: text("new_feed_url"),
+    processing: text("processing", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("podcasts_owner_created_idx").on(t.ownerId, t.createdAt)],
+);
+
+export const episodes = sqliteTable(
+  "episodes",
+  {
+    id: id(),
+    podcastId: text("podcast_id")
+      .notNull()
+      .references(() => podcasts.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull(),
+    guid: text("guid").notNull().unique(),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    seasonNumber: integer("season_number"),
+    episodeNumber: integer("episode_number"),
+    episodeType: text("episode_type", { enum: ["full", "trailer", "bonus"] })
+      .notNull()
+      .default("full"),
+    explicit: integer("explicit", { mode: "boolean" }).notNull().default(false),
+    status: text("status", {
+      enum: ["draft", "processing", "ready", "scheduled", "published", "failed"],
+    })
+      .notNull()
+      .default("draft"),
+    publishAt: integer("publish_at", { mode: "timestamp_ms" }),
+    publishedAt: integer("published_at", { mode: "timestamp_ms" }),
+    audioFileId: text("audio_file_id").references(() => mediaFiles.id, { onDelete: "restrict" }),
+    durationSeconds: integer("duration_seconds"),
+    sizeBytes: integer("size_bytes"),
+    coverFileId: text("cover_file_id").references(() => mediaFiles.id, { onDelete: "restrict" }),
+    transcript: text("transcript"),
+    transcriptFormat: text("transcript_format", { enum: ["srt", "vtt"] }),
+    chapters: text("chapters", { mode: "json" }).$type<{ startSeconds: number; title: string }[]>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("episodes_podcast_slug_uq").on(t.podcastId, t.slug),
+    index("episodes_podcast_created_idx").on(t.podcastId, t.createdAt),
+  ],
+);
+
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    // sha256 of the token; the token itself is shown once and never stored.
+    tokenHash: text("token_hash").notNull().unique(),
+    lastFour: text("last_four").notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("api_tokens_user_idx").on(t.userId)],
+);
+
+
+// Jobs: the embedded Inngest executor's durable state (lib/jobs/). Rows are written by the
+// executor only; the dashboard reads them through lib/data/runs.ts.
+
+export const jobEvents = sqliteTable(
+  "job_events",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    // The owner named by `data.userId`, so runs can be shown to them; null for system events.
+    userId: text("user_id"),
+    // The sender's own event id: a second event with the same id is dropped, as Inngest does.
+    dedupeKey: text("dedupe_key").unique(),
+    ts: integer("ts", { mode: "timestamp_ms" }).notNull(),
+    // Null until the executor has started the runs this event triggers (or cancels).
+    routedAt: integer("routed_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("job_events_routed_idx").on(t.routedAt, t.createdAt)],
+);
+
+export const jobRuns = sqliteTable(
+  "job_runs",
+  {
+    id: id(),
+    functionId: text("function_id").notNull(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => jobEvents.id, { onDelete: "cascade" }),
+    userId: text("user_id"),
+    status: text("status", { enum: ["queued", "running", "completed", "failed", "cancelled"] }).notNull(),
+    output: text("output", { mode: "json" }),
+    error: text("error", { mode: "json" }).$type<Record<string, unknown>>(),
+    // Set once parallel steps are seen: from then on every step runs in its own call.
+    disableImmediate: integer("disable_immediate", { mode: "boolean" }).notNull(),
+    // Completed steps so far; the next one gets this + 1 as its place in the stack.
+    stepCount: integer("step_count").notNull(),
+    parentRunId: text("parent_run_id"),
+    parentStepId: text("parent_step_id"),
+    // Up to two concurrency limits (from the function config), each as a key naming scope and value, and its limit.
+    concurrencyKey1: text("concurrency_key1"),
+    concurrencyLimit1: integer("concurrency_limit1"),
+    concurrencyKey2: text("concurrency_key2"),
+    concurrencyLimit2: integer("concurrency_limit2"),
+    createdAt: createdAt(),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    endedAt: integer("ended_at", { mode: "timestamp_ms" }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("job_runs_user_created_idx").on(t.userId, t.createdAt),
+    index("job_runs_function_status_idx").on(t.functionId, t.status),
+  ],
+);
+
+export const jobSteps = sqliteTable(
+  "job_steps",
+  {
+    id: id(),
+    runId: text("run_id")
+      .notNull()
+      .references(() => jobRuns.id, { onDelete: "cascade" }),
+    hashedId: text("hashed_id").notNull(),
+    name: text("name").notNull(),
+    op: text("op").notNull(),
+    status: text("status", {
+      enum: ["running", "retrying", "completed", "failed", "sleeping", "waiting", "cancelled"],
+    }).notNull(),
+    // Place in the run's completion order (the `stack` sent back to the SDK).
+    seq: integer("seq"),
+    // What the SDK gets back for this step: { type: "data", data } or { type: "error", error }.
+    result: text("result", { mode: "json" }).$type<Record<string, unknown>>(),
+    attempts: integer("attempts").notNull(),
+    wakeAt: integer("wake_at", { mode: "timestamp_ms" }),
+    childRunId: text("child_run_id"),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    endedAt: integer("ended_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("job_steps_run_hashed_uq").on(t.runId, t.hashedId)],
+);
+
+export const jobAttempts = sqliteTable(
+  "job_attempts",
+  {
+    id: id(),
+    runId: text("run_id")
+      .notNull()
+      .references(() => jobRuns.id, { onDelete: "cascade" }),
+    // Null for an error thrown outside any step.
+    stepHashedId: text("step_hashed_id"),
+    attempt: integer("attempt").notNull(),
+    outcome: text("outcome", { enum: ["ok", "error", "failed"] }).notNull(),
+    error: text("error", { mode: "json" }).$type<Record<string, unknown>>(),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
+    endedAt: integer("ended_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("job_attempts_run_idx").on(t.runId, t.startedAt)],
+);
+
+export const jobQueue = sqliteTable(
+  "job_queue",
+  {
+    id: id(),
+    runId: text("run_id")
+      .notNull()
+      .references(() => jobRuns.id, { onDelete: "cascade" }),
+    // discover: call with stepId=step (after waking `stepId`'s sleep, if set); step: run stepId;
+    // timeout: fail the invoke step stepId if its child has not finished.
+    kind: text("kind", { enum: ["discover", "step", "timeout"] }).notNull(),
+    stepId: text("step_id"),
+    attempt: integer("attempt").notNull(),
+    runAt: integer("run_at", { mode: "timestamp_ms" }).notNull(),
+    leaseUntil: integer("lease_until", { mode: "timestamp_ms" }),
+    leaseToken: text("lease_token"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("job_queue_run_kind_step_uq").on(t.runId, t.kind, t.stepId),
+    index("job_queue_due_idx").on(t.runAt),
+  ],
+);
+
+/**
+ * One mastering of an episode: what was asked, how far it got and what it measured. The newest
+ * row of an episode is its processing state; the output replaces the episode's audio only when
+ * a run succeeds.
+ */
+export const episodeProcessing = sqliteTable(
+  "episode_processing",
+  {
+    id: id(),
+    episodeId: text("episode_id")
+      .notNull()
+      .references(() => episodes.id, { onDelete: "cascade" }),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    runId: text("run_id"),
+    status: text("status", { enum: ["queued", "running", "succeeded", "failed", "cancelled"] }).notNull(),
+    progress: real("progress").notNull().default(0),
+    step: text("step"),
+    error: text("error"),
+    sourceFileId: text("source_file_id").references(() => mediaFiles.id, { onDelete: "set null" }),
+    introFileId: text("intro_file_id").references(() => mediaFiles.id, { onDelete: "set null" }),
+    outroFileId: text("outro_file_id").references(() => mediaFiles.id, { onDelete: "set null" }),
+    outputFileId: text("output_file_id").references(() => mediaFiles.id, { onDelete: "set null" }),
+    options: text("options", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    stats: text("stats", { mode: "json" }).$type<Record<string, unknown>>(),
+    waveform: text("waveform", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("episode_processing_episode_created_idx").on(t.episodeId, t.createdAt)],
+);
+
+// Download analytics (lib/analytics/). No IP address is ever stored: a listener is known only by
+// a hash of IP + User-Agent salted with the day's salt, and salts are deleted after two days.
+
+/** One random salt per UTC day; the listener hashes of that day are made with it. */
+export const analyticsSalts = sqliteTable("analytics_salts", {
+  id: id(),
+  day: text("day").notNull().unique(), // YYYY-MM-DD, UTC
+  salt: text("salt").notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * One listener-episode (IAB v2): the requests for one episode's audio from one IP + User-Agent
+ * within 24 hours of the first. It is a download once the byte ranges fetched cover the
+ * threshold (one minute of audio); `countedAt`/`countedDay` are set then, once.
+ */
+export const downloadSessions = sqliteTable(
+  "download_sessions",
+  {
+    id: id(),
+    episodeId: text("episode_id")
+      .notNull()
+      .references(() => episodes.id, { onDelete: "cascade" }),
+    podcastId: text("podcast_id")
+      .notNull()
+      .references(() => podcasts.id, { onDelete: "cascade" }),
+    listenerHash: text("listener_hash").notNull(),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
+    lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
+    requests: integer("requests").notNull(),
+    totalBytes: integer("total_bytes").notNull(),
+    thresholdBytes: integer("threshold_bytes").notNull(),
+    coveredBytes: integer("covered_bytes").notNull(),
+    // Merged, inclusive byte intervals fetched so far: [[start, end], …]; emptied once counted.
+    ranges: text("ranges", { mode: "json" }).$type<[number, number][]>().notNull(),
+    app: text("app").notNull(),
+    device: text("device").notNull(),
+    countedAt: integer("counted_at", { mode: "timestamp_ms" }),
+    countedDay: text("counted_day"), // YYYY-MM-DD, UTC
+  },
+  (t) => [
+    index("download_sessions_listener_idx").on(t.episodeId, t.listenerHash, t.startedAt),
+    index("download_sessions_podcast_day_idx").on(t.podcastId, t.countedDay),
+    index("download_sessions_episode_day_idx").on(t.episodeId, t.countedDay),
+  ],
+);
+
+/**
+ * Fixed-window counters for rate limits (lib/auth/rate-limit.ts), e.g. `signin-ip:203.0.113.7`.
+ * In the database so every instance sharing it sees the same counts. `resetAt` is epoch
+ * milliseconds as a plain number, so the atomic upsert can compare it in SQL on both dialects.
+ */
+export const rateLimits = sqliteTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(),
+    count: integer("count").notNull(),
+    resetAt: integer("reset_at").notNull(),
+  },
+  (t) => [index("rate_limits_reset_idx").on(t.resetAt)],
+);

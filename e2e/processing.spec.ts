@@ -1,0 +1,73 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { writeMusicWav, writeSpeechLikeWav } from "../lib/media/test-signals";
+import { bearer, expect, test } from "./fixtures";
+import { SignInPage } from "./pages/auth-pages";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "podcastpro-e2e-media-"));
+const speech = path.join(dir, "interview.wav");
+const intro = path.join(dir, "intro-music.wav");
+
+test.beforeAll(async () => {
+  await writeSpeechLikeWav(speech, { seconds: 15, seed: 5, leadingSilence: 1, trailingSilence: 1 });
+  await writeMusicWav(intro, { seconds: 3, seed: 9 });
+});
+test.afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test("uploads a recording and intro with progress, processes the episode and plays the result", async ({ page, user }) => {
+  const signIn = new SignInPage(page);
+  await signIn.goto();
+  await signIn.signIn(user);
+  await expect(page.getByRole("heading", { name: "Your podcasts" })).toBeVisible();
+
+  await page.goto("/dashboard/media");
+  await expect(page.getByText("No files yet.")).toBeVisible();
+  await page.getByLabel("Choose files").setInputFiles([speech, intro]);
+  const uploads = page.getByRole("list", { name: "Uploads" });
+  await expect(uploads.getByText("Uploaded")).toHaveCount(2, { timeout: 30_000 });
+  const files = page.getByRole("list", { name: "Media files" }).getByRole("listitem");
+  await expect(files).toHaveCount(2);
+  await expect(files.filter({ hasText: "0:15" })).toHaveCount(1);
+
+  // A file that is not audio is refused with the formats we take.
+  const bogus = path.join(dir, "notes.mp3");
+  fs.writeFileSync(bogus, "these are my show notes, not audio\n".repeat(50));
+  await page.getByLabel("Choose files").setInputFiles(bogus);
+  await expect(uploads.getByRole("alert")).toContainText("WAV, MP3");
+
+  const podcast = await (await page.request.post("/api/v1/podcasts", { headers: bearer(user.token), data: { title: `Processed ${Date.now()}`, author: "E2E" } })).json();
+  const episode = await (await page.request.post(`/api/v1/podcasts/${podcast.id}/episodes`, { headers: bearer(user.token), data: { title: "Mastered" } })).json();
+
+  await page.goto(`/dashboard/episodes/${episode.id}`);
+  const form = page.getByRole("form", { name: "Process audio" });
+  await form.getByLabel("Recording").selectOption({ label: "interview.wav (0:15)" });
+  await form.getByLabel("Intro").selectOption({ label: "intro-music.wav (0:03)" });
+  await form.getByRole("button", { name: "Process" }).click();
+
+  // Progress shows while it runs (it can be quick), then the player with its waveform.
+  await expect(page.getByTestId("processing-progress").or(page.getByTestId("waveform"))).toBeVisible();
+  await expect(page.getByTestId("waveform")).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole("link", { name: "Download MP3" })).toBeVisible();
+  await expect(page.getByTestId("loudness-stats")).toContainText("LUFS");
+
+  const api = await (await page.request.get(`/api/v1/episodes/${episode.id}`, { headers: bearer(user.token) })).json();
+  expect(api.status).toBe("ready");
+  expect(api.processing).toMatchObject({ status: "succeeded", progress: 1 });
+  const ranged = await page.request.get(`/api/v1/episodes/${episode.id}/audio`, { headers: { ...bearer(user.token), Range: "bytes=0-9" } });
+  expect(ranged.status()).toBe(206);
+  expect(ranged.headers()["content-range"]).toBe(`bytes 0-9/${api.sizeBytes}`);
+  expect((await ranged.body()).subarray(0, 3).toString("latin1")).toBe("ID3");
+
+  // Publish from the dashboard: the episode enters the feed with its enclosure.
+  await page.getByRole("button", { name: "Publish now" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Published." })).toBeVisible();
+  const feed = await page.request.get(`/p/${podcast.slug}/feed.xml`);
+  expect(feed.status()).toBe(200);
+  const xml = await feed.text();
+  expect(xml).toContain(`<guid isPermaLink="false">${episode.guid}</guid>`);
+  expect(xml).toContain(`/p/${podcast.slug}/${episode.slug}/audio.mp3" length="${api.sizeBytes}" type="audio/mpeg"`);
+  const enclosure = await page.request.get(`/p/${podcast.slug}/${episode.slug}/audio.mp3`, { headers: { Range: "bytes=-100" } });
+  expect(enclosure.status()).toBe(206);
+  expect((await enclosure.body()).length).toBe(100);
+});

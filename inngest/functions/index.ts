@@ -1,0 +1,9 @@
+import type { InngestFunction } from "inngest";
+import { processEpisode } from "./process-episode";
+import { publishEpisode } from "./publish-episode";
+
+/**
+ * Every function the app serves at /api/inngest and runs in the embedded executor. One
+ * function per file in this folder; add each here.
+ */
+export const functions: InngestFunction.Any[] = [processEpisode, publishEpisode];

@@ -1,0 +1,6 @@
+/** Runs once when the Node server starts: bring the database up to date, then start background jobs. */
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { startServer } = await import("./lib/server-start");
+  await startServer();
+}

@@ -1,0 +1,152 @@
+import "server-only";
+import { and, eq, like, or } from "drizzle-orm";
+import { db, tables } from "@/db";
+import { isUniqueViolation } from "@/db/errors";
+import type { Viewer } from "@/lib/auth/viewer";
+import { notFound } from "@/lib/errors";
+import { isUuid, newId } from "@/lib/ids";
+import { firstFreeSlug } from "@/lib/slug";
+import type { CreateEpisodeInput, UpdateEpisodeInput } from "@/lib/validation/episode";
+import { keysetAfter, toPage, type Page } from "./pagination";
+import { requireOwnPodcast } from "./podcasts";
+import { slugTaken, withFreeSlug } from "./slugs";
+
+type EpisodeRow = typeof tables.episodes.$inferSelect;
+
+export interface Episode {
+  id: string;
+  podcastId: string;
+  slug: string;
+  guid: string;
+  title: string;
+  description: string;
+  seasonNumber: number | null;
+  episodeNumber: number | null;
+  episodeType: EpisodeRow["episodeType"];
+  explicit: boolean;
+  status: EpisodeRow["status"];
+  publishAt: Date | null;
+  publishedAt: Date | null;
+  audioFileId: string | null;
+  durationSeconds: number | null;
+  sizeBytes: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+function toEpisode(row: EpisodeRow): Episode {
+  return {
+    id: row.id,
+    podcastId: row.podcastId,
+    slug: row.slug,
+    guid: row.guid,
+    title: row.title,
+    description: row.description,
+    seasonNumber: row.seasonNumber,
+    episodeNumber: row.episodeNumber,
+    episodeType: row.episodeType,
+    explicit: row.explicit,
+    status: row.status,
+    publishAt: row.publishAt,
+    publishedAt: row.publishedAt,
+    audioFileId: row.audioFileId,
+    durationSeconds: row.durationSeconds,
+    sizeBytes: row.sizeBytes,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function takenEpisodeSlugs(podcastId: string) {
+  return async (base: string) => {
+    const rows = await db
+      .select({ slug: tables.episodes.slug })
+      .from(tables.episodes)
+      .where(
+        and(
+          eq(tables.episodes.podcastId, podcastId),
+          or(eq(tables.episodes.slug, base), like(tables.episodes.slug, `${base}-%`)),
+        ),
+      );
+    return new Set(rows.map((r) => r.slug));
+  };
+}
+
+/** The viewer's episode row (through its podcast's owner), or not_found. */
+async function ownEpisodeRow(viewer: Viewer, episodeId: string): Promise<EpisodeRow> {
+  if (!isUuid(episodeId)) throw notFound("Episode");
+  const [found] = await db
+    .select({ episode: tables.episodes })
+    .from(tables.episodes)
+    .innerJoin(tables.podcasts, eq(tables.podcasts.id, tables.episodes.podcastId))
+    .where(and(eq(tables.episodes.id, episodeId), eq(tables.podcasts.ownerId, viewer.userId)));
+  if (!found) throw notFound("Episode");
+  return found.episode;
+}
+
+/** Creates a draft episode in one of the viewer's podcasts, with a GUID that never changes. */
+export async function createEpisode(viewer: Viewer, podcastId: string, input: CreateEpisodeInput): Promise<Episode> {
+  await requireOwnPodcast(viewer, podcastId);
+  const now = new Date();
+  const { slug: explicit, ...fields } = input;
+  return withFreeSlug({
+    explicit,
+    title: input.title,
+    takenLike: takenEpisodeSlugs(podcastId),
+    insert: async (slug) => {
+      const [row] = await db
+        .insert(tables.episodes)
+        .values({ ...fields, id: newId(), podcastId, slug, guid: newId(), createdAt: now, updatedAt: now })
+        .returning();
+      return toEpisode(row!);
+    },
+  });
+}
+
+/** Episodes of one of the viewer's podcasts, newest first. */
+export async function listEpisodes(
+  viewer: Viewer,
+  podcastId: string,
+  opts: { limit: number; cursor?: string },
+): Promise<Page<Episode>> {
+  await requireOwnPodcast(viewer, podcastId);
+  const { where, orderBy } = keysetAfter(tables.episodes, opts.cursor);
+  const rows = await db
+    .select()
+    .from(tables.episodes)
+    .where(and(eq(tables.episodes.podcastId, podcastId), where))
+    .orderBy(...orderBy)
+    .limit(opts.limit + 1);
+  return toPage(rows, opts.limit, toEpisode);
+}
+
+/** One of the viewer's episodes. */
+export async function getEpisode(viewer: Viewer, episodeId: string): Promise<Episode> {
+  return toEpisode(await ownEpisodeRow(viewer, episodeId));
+}
+
+/** Changes the fields given. The GUID and status are not editable here. */
+export async function updateEpisode(viewer: Viewer, episodeId: string, patch: UpdateEpisodeInput): Promise<Episode> {
+  const current = await ownEpisodeRow(viewer, episodeId);
+  try {
+    const [row] = await db
+      .update(tables.episodes)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(eq(tables.episodes.id, current.id))
+      .returning();
+    if (!row) throw notFound("Episode");
+    return toEpisode(row);
+  } catch (err) {
+    if (patch.slug && isUniqueViolation(err)) {
+      const taken = await takenEpisodeSlugs(current.podcastId)(patch.slug);
+      throw slugTaken(patch.slug, firstFreeSlug(patch.slug, taken));
+    }
+    throw err;
+  }
+}
+
+/** Deletes one of the viewer's episodes. */
+export async function deleteEpisode(viewer: Viewer, episodeId: string): Promise<void> {
+  const current = await ownEpisodeRow(viewer, episodeId);
+  await db.delete(tables.episodes).where(eq(tables.episodes.id, current.id));
+}

@@ -1,0 +1,184 @@
+import "server-only";
+import { and, eq, like, or } from "drizzle-orm";
+import { db, tables } from "@/db";
+import { isUniqueViolation } from "@/db/errors";
+import type { Viewer } from "@/lib/auth/viewer";
+import { categoryProblem } from "@/lib/apple-categories";
+import { AppError, notFound } from "@/lib/errors";
+import { isUuid, newId } from "@/lib/ids";
+import { firstFreeSlug } from "@/lib/slug";
+import type { CreatePodcastInput, UpdatePodcastInput } from "@/lib/validation/podcast";
+import type { ProcessingOverrides } from "@/lib/validation/processing";
+import { keysetAfter, toPage, type Page } from "./pagination";
+import { slugTaken, withFreeSlug } from "./slugs";
+
+type PodcastRow = typeof tables.podcasts.$inferSelect;
+
+export interface Podcast {
+  id: string;
+  slug: string;
+  title: string;
+  description: string;
+  author: string;
+  ownerName: string;
+  ownerEmail: string;
+  language: string;
+  category: string | null;
+  subcategory: string | null;
+  explicit: boolean;
+  type: "episodic" | "serial";
+  website: string | null;
+  copyright: string | null;
+  coverFileId: string | null;
+  introFileId: string | null;
+  outroFileId: string | null;
+  processing: ProcessingOverrides | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+function toPodcast(row: PodcastRow): Podcast {
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    description: row.description,
+    author: row.author,
+    ownerName: row.ownerName,
+    ownerEmail: row.ownerEmail,
+    language: row.language,
+    category: row.category,
+    subcategory: row.subcategory,
+    explicit: row.explicit,
+    type: row.type,
+    website: row.website,
+    copyright: row.copyright,
+    coverFileId: row.coverFileId,
+    introFileId: row.introFileId,
+    outroFileId: row.outroFileId,
+    processing: (row.processing as ProcessingOverrides | null) ?? null,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+async function takenPodcastSlugs(base: string): Promise<Set<string>> {
+  const rows = await db
+    .select({ slug: tables.podcasts.slug })
+    .from(tables.podcasts)
+    .where(or(eq(tables.podcasts.slug, base), like(tables.podcasts.slug, `${base}-%`)));
+  return new Set(rows.map((r) => r.slug));
+}
+
+/** Apple's cover rule: a square JPEG or PNG of 1400 to 3000 pixels a side. */
+export function coverProblem(width: number, height: number): string | null {
+  if (width !== height) return `Cover art must be square; this image is ${width}×${height} pixels.`;
+  if (width < 1400 || width > 3000) return `Cover art must be between 1400×1400 and 3000×3000 pixels; this image is ${width}×${height}.`;
+  return null;
+}
+
+/** Files a podcast points at must be the viewer's, of the right kind. */
+async function assertOwnFiles(viewer: Viewer, input: { coverFileId?: string | null; introFileId?: string | null; outroFileId?: string | null }) {
+  const wanted = [
+    ["coverFileId", input.coverFileId, "image", "No such image in your media library."],
+    ["introFileId", input.introFileId, "audio", "No such audio file in your media library."],
+    ["outroFileId", input.outroFileId, "audio", "No such audio file in your media library."],
+  ] as const;
+  for (const [field, fileId, kind, message] of wanted) {
+    if (!fileId) continue;
+    const [file] = await db
+      .select({ kind: tables.mediaFiles.kind, width: tables.mediaFiles.width, height: tables.mediaFiles.height })
+      .from(tables.mediaFiles)
+      .where(and(eq(tables.mediaFiles.id, fileId), eq(tables.mediaFiles.ownerId, viewer.userId)));
+    if (!file || file.kind !== kind) throw new AppError("invalid", "Some fields are not valid.", { fields: { [field]: message } });
+    if (field === "coverFileId") {
+      const problem = coverProblem(file.width ?? 0, file.height ?? 0);
+      if (problem) throw new AppError("invalid", problem, { fields: { coverFileId: problem } });
+    }
+  }
+}
+
+/** The viewer's podcast row, or not_found (also when it belongs to someone else). */
+async function ownPodcastRow(viewer: Viewer, podcastId: string): Promise<PodcastRow> {
+  if (!isUuid(podcastId)) throw notFound("Podcast");
+  const [row] = await db
+    .select()
+    .from(tables.podcasts)
+    .where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.ownerId, viewer.userId)));
+  if (!row) throw notFound("Podcast");
+  return row;
+}
+
+/** Creates a podcast for the viewer; see withFreeSlug for how the slug is chosen. */
+export async function createPodcast(viewer: Viewer, input: CreatePodcastInput): Promise<Podcast> {
+  await assertOwnFiles(viewer, input);
+  const now = new Date();
+  const { slug: explicit, ...fields } = input;
+  return withFreeSlug({
+    explicit,
+    title: input.title,
+    takenLike: takenPodcastSlugs,
+    insert: async (slug) => {
+      const [row] = await db
+        .insert(tables.podcasts)
+        .values({ ...fields, id: newId(), ownerId: viewer.userId, slug, createdAt: now, updatedAt: now })
+        .returning();
+      return toPodcast(row!);
+    },
+  });
+}
+
+/** The viewer's podcasts, newest first. */
+export async function listPodcasts(viewer: Viewer, opts: { limit: number; cursor?: string }): Promise<Page<Podcast>> {
+  const { where, orderBy } = keysetAfter(tables.podcasts, opts.cursor);
+  const rows = await db
+    .select()
+    .from(tables.podcasts)
+    .where(and(eq(tables.podcasts.ownerId, viewer.userId), where))
+    .orderBy(...orderBy)
+    .limit(opts.limit + 1);
+  return toPage(rows, opts.limit, toPodcast);
+}
+
+/** One of the viewer's podcasts. */
+export async function getPodcast(viewer: Viewer, podcastId: string): Promise<Podcast> {
+  return toPodcast(await ownPodcastRow(viewer, podcastId));
+}
+
+/** Changes the fields given; a new slug must be free. */
+export async function updatePodcast(viewer: Viewer, podcastId: string, patch: UpdatePodcastInput): Promise<Podcast> {
+  const current = await ownPodcastRow(viewer, podcastId);
+  const category = patch.category !== undefined ? patch.category : current.category;
+  // A changed category drops a subcategory that no longer fits, unless one is given.
+  let subcategory = patch.subcategory !== undefined ? patch.subcategory : current.subcategory;
+  if (patch.category !== undefined && patch.subcategory === undefined && categoryProblem(category, subcategory)) {
+    subcategory = null;
+  }
+  const problem = categoryProblem(category, subcategory);
+  if (problem) throw new AppError("invalid", "Some fields are not valid.", { fields: { subcategory: problem } });
+  await assertOwnFiles(viewer, patch);
+  try {
+    const [row] = await db
+      .update(tables.podcasts)
+      .set({ ...patch, category, subcategory, updatedAt: new Date() })
+      .where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.ownerId, viewer.userId)))
+      .returning();
+    if (!row) throw notFound("Podcast");
+    return toPodcast(row);
+  } catch (err) {
+    if (patch.slug && isUniqueViolation(err)) {
+      throw slugTaken(patch.slug, firstFreeSlug(patch.slug, await takenPodcastSlugs(patch.slug)));
+    }
+    throw err;
+  }
+}
+
+/** Deletes one of the viewer's podcasts with its episodes. */
+export async function deletePodcast(viewer: Viewer, podcastId: string): Promise<void> {
+  await ownPodcastRow(viewer, podcastId);
+  await db
+    .delete(tables.podcasts)
+    .where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.ownerId, viewer.userId)));
+}
+
+export { ownPodcastRow as requireOwnPodcast };

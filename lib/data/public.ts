@@ -1,0 +1,227 @@
+import "server-only";
+import { and, desc, eq, inArray } from "drizzle-orm";
+import { db, tables } from "@/db";
+import { notFound } from "@/lib/errors";
+import { getStorage } from "@/lib/storage";
+
+/**
+ * What anyone may see: public podcasts and their published episodes. Everything here answers
+ * not_found for private podcasts, unknown slugs and episodes that are not published, alike.
+ */
+
+type PodcastRow = typeof tables.podcasts.$inferSelect;
+type EpisodeRow = typeof tables.episodes.$inferSelect;
+
+export interface PublicFile {
+  id: string;
+  mimeType: string;
+  width: number | null;
+  height: number | null;
+  sizeBytes: number;
+}
+
+export interface PublicPodcast {
+  id: string;
+  slug: string;
+  title: string;
+  description: string;
+  author: string;
+  ownerName: string;
+  ownerEmail: string;
+  language: string;
+  category: string | null;
+  subcategory: string | null;
+  explicit: boolean;
+  type: "episodic" | "serial";
+  website: string | null;
+  copyright: string | null;
+  locked: boolean;
+  newFeedUrl: string | null;
+  cover: PublicFile | null;
+  updatedAt: Date;
+}
+
+export interface PublicEpisode {
+  id: string;
+  podcastId: string;
+  slug: string;
+  guid: string;
+  title: string;
+  description: string;
+  seasonNumber: number | null;
+  episodeNumber: number | null;
+  episodeType: "full" | "trailer" | "bonus";
+  explicit: boolean;
+  publishedAt: Date;
+  durationSeconds: number | null;
+  audio: PublicFile & { sha256: string; storageKey: string; createdAt: Date };
+  cover: PublicFile | null;
+  chapters: { startSeconds: number; title: string }[] | null;
+  transcriptFormat: "srt" | "vtt" | null;
+  updatedAt: Date;
+}
+
+const fileCols = {
+  id: tables.mediaFiles.id,
+  mimeType: tables.mediaFiles.mimeType,
+  width: tables.mediaFiles.width,
+  height: tables.mediaFiles.height,
+  sizeBytes: tables.mediaFiles.sizeBytes,
+  sha256: tables.mediaFiles.sha256,
+  storageKey: tables.mediaFiles.storageKey,
+  createdAt: tables.mediaFiles.createdAt,
+};
+
+async function filesById(ids: (string | null)[]) {
+  const wanted = [...new Set(ids.filter((x): x is string => !!x))];
+  if (wanted.length === 0) return new Map<string, Awaited<ReturnType<typeof fetchFiles>>[number]>();
+  const rows = await fetchFiles(wanted);
+  return new Map(rows.map((r) => [r.id, r]));
+}
+const fetchFiles = (ids: string[]) => db.select(fileCols).from(tables.mediaFiles).where(inArray(tables.mediaFiles.id, ids));
+
+const publicFile = (f: { id: string; mimeType: string; width: number | null; height: number | null; sizeBytes: number }): PublicFile => ({
+  id: f.id,
+  mimeType: f.mimeType,
+  width: f.width,
+  height: f.height,
+  sizeBytes: f.sizeBytes,
+});
+
+function toPublicPodcast(row: PodcastRow, cover: PublicFile | null): PublicPodcast {
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    description: row.description,
+    author: row.author,
+    ownerName: row.ownerName,
+    ownerEmail: row.ownerEmail,
+    language: row.language,
+    category: row.category,
+    subcategory: row.subcategory,
+    explicit: row.explicit,
+    type: row.type,
+    website: row.website,
+    copyright: row.copyright,
+    locked: row.locked,
+    newFeedUrl: row.newFeedUrl,
+    cover,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** A public podcast by slug. */
+export async function getPublicPodcast(slug: string): Promise<PublicPodcast> {
+  const [row] = await db
+    .select()
+    .from(tables.podcasts)
+    .where(and(eq(tables.podcasts.slug, slug), eq(tables.podcasts.isPrivate, false)));
+  if (!row) throw notFound("Podcast");
+  const files = await filesById([row.coverFileId]);
+  const cover = row.coverFileId ? files.get(row.coverFileId) : undefined;
+  return toPublicPodcast(row, cover ? publicFile(cover) : null);
+}
+
+function toPublicEpisodes(rows: EpisodeRow[], files: Awaited<ReturnType<typeof filesById>>): PublicEpisode[] {
+  const out: PublicEpisode[] = [];
+  for (const row of rows) {
+    const audio = row.audioFileId ? files.get(row.audioFileId) : undefined;
+    if (!audio || !row.publishedAt) continue; // published episodes always have audio; be safe
+    const cover = row.coverFileId ? files.get(row.coverFileId) : undefined;
+    out.push({
+      id: row.id,
+      podcastId: row.podcastId,
+      slug: row.slug,
+      guid: row.guid,
+      title: row.title,
+      description: row.description,
+      seasonNumber: row.seasonNumber,
+      episodeNumber: row.episodeNumber,
+      episodeType: row.episodeType,
+      explicit: row.explicit,
+      publishedAt: row.publishedAt,
+      durationSeconds: row.durationSeconds,
+      audio: { ...publicFile(audio), sha256: audio.sha256, storageKey: audio.storageKey, createdAt: audio.createdAt },
+      cover: cover ? publicFile(cover) : null,
+      chapters: row.chapters ?? null,
+      transcriptFormat: row.transcript ? row.transcriptFormat : null,
+      updatedAt: row.updatedAt,
+    });
+  }
+  return out;
+}
+
+/** A public podcast's published episodes, newest first. */
+export async function listPublishedEpisodes(podcastId: string, opts: { limit?: number } = {}): Promise<PublicEpisode[]> {
+  let q = db
+    .select()
+    .from(tables.episodes)
+    .where(and(eq(tables.episodes.podcastId, podcastId), eq(tables.episodes.status, "published")))
+    .orderBy(desc(tables.episodes.publishedAt), desc(tables.episodes.id))
+    .$dynamic();
+  if (opts.limit) q = q.limit(opts.limit);
+  const rows = await q;
+  const files = await filesById(rows.flatMap((r) => [r.audioFileId, r.coverFileId]));
+  return toPublicEpisodes(rows, files);
+}
+
+/** One published episode of a public podcast, by slugs. */
+export async function getPublishedEpisode(podcastSlug: string, episodeSlug: string): Promise<{ podcast: PublicPodcast; episode: PublicEpisode }> {
+  const podcast = await getPublicPodcast(podcastSlug);
+  const rows = await db
+    .select()
+    .from(tables.episodes)
+    .where(and(eq(tables.episodes.podcastId, podcast.id), eq(tables.episodes.slug, episodeSlug), eq(tables.episodes.status, "published")));
+  const files = await filesById(rows.flatMap((r) => [r.audioFileId, r.coverFileId]));
+  const [episode] = toPublicEpisodes(rows, files);
+  if (!episode) throw notFound("Episode");
+  return { podcast, episode };
+}
+
+/** The transcript text of a published episode. */
+export async function getPublishedTranscript(podcastSlug: string, episodeSlug: string) {
+  const { episode } = await getPublishedEpisode(podcastSlug, episodeSlug);
+  const [row] = await db
+    .select({ transcript: tables.episodes.transcript, format: tables.episodes.transcriptFormat })
+    .from(tables.episodes)
+    .where(eq(tables.episodes.id, episode.id));
+  if (!row?.transcript || !row.format) throw notFound("Transcript");
+  return { text: row.transcript, format: row.format };
+}
+
+/** The waveform of a published episode's audio, or null. */
+export async function getPublishedWaveform(podcastSlug: string, episodeSlug: string) {
+  const { episode } = await getPublishedEpisode(podcastSlug, episodeSlug);
+  const [row] = await db
+    .select({ waveform: tables.episodeProcessing.waveform })
+    .from(tables.episodeProcessing)
+    .where(and(eq(tables.episodeProcessing.episodeId, episode.id), eq(tables.episodeProcessing.outputFileId, episode.audio.id)))
+    .limit(1);
+  return row?.waveform ?? null;
+}
+
+/** A readable stored file: stat and stream, for the public delivery routes. */
+export async function openStoredFile(file: { storageKey: string; mimeType: string; sha256?: string; id: string }) {
+  const storage = getStorage();
+  const stat = await storage.stat(file.storageKey);
+  if (!stat) throw notFound("File");
+  return {
+    size: stat.size,
+    etag: `"${file.sha256 ?? file.id}"`,
+    lastModified: stat.mtime,
+    contentType: file.mimeType,
+    open: (range?: { start: number; end: number }) => storage.createReadStream(file.storageKey, range),
+  };
+}
+
+/** The cover image file of a public podcast or of one of its published episodes. */
+export async function getPublicCover(podcastSlug: string, episodeSlug?: string) {
+  const podcast = await getPublicPodcast(podcastSlug);
+  let coverId = podcast.cover?.id;
+  if (episodeSlug) coverId = (await getPublishedEpisode(podcastSlug, episodeSlug)).episode.cover?.id;
+  if (!coverId) throw notFound("Cover");
+  const [file] = await fetchFiles([coverId]);
+  if (!file) throw notFound("Cover");
+  return file;
+}

@@ -1,0 +1,78 @@
+import "server-only";
+import { and, eq, inArray } from "drizzle-orm";
+import { db, tables } from "@/db";
+import { inngest } from "@/inngest/client";
+import { episodePublishScheduled, publishCancelled } from "@/inngest/events";
+import type { Viewer } from "@/lib/auth/viewer";
+import { AppError } from "@/lib/errors";
+import { getEpisode, type Episode } from "./episodes";
+
+/** Why an episode cannot be published yet, in words, or null when it can. */
+async function publishBlocker(episode: Episode): Promise<string | null> {
+  const [active] = await db
+    .select({ id: tables.episodeProcessing.id })
+    .from(tables.episodeProcessing)
+    .where(and(eq(tables.episodeProcessing.episodeId, episode.id), inArray(tables.episodeProcessing.status, ["queued", "running"])))
+    .limit(1);
+  if (!episode.audioFileId) {
+    return active
+      ? "The episode's audio is still being processed. Publish it when processing has finished."
+      : "The episode has no audio yet. Process a recording first.";
+  }
+  return null;
+}
+
+/**
+ * Publishes one of the viewer's episodes now, or schedules it for `at` (a durable job sleeps until
+ * then, across restarts). Rescheduling replaces the pending schedule. Only episodes with ready
+ * audio can be published; the error says why otherwise.
+ */
+export async function publishEpisode(viewer: Viewer, episodeId: string, at?: Date | null): Promise<Episode> {
+  const episode = await getEpisode(viewer, episodeId);
+  const blocker = await publishBlocker(episode);
+  if (blocker) throw new AppError("conflict", blocker);
+  const now = new Date();
+  await inngest.send(publishCancelled.create({ userId: viewer.userId, episodeId }));
+  if (!at || at.getTime() <= now.getTime()) {
+    await db
+      .update(tables.episodes)
+      .set({ status: "published", publishedAt: episode.publishedAt ?? now, publishAt: null, updatedAt: now })
+      .where(eq(tables.episodes.id, episodeId));
+  } else {
+    await db
+      .update(tables.episodes)
+      .set({ status: "scheduled", publishAt: at, updatedAt: now })
+      .where(eq(tables.episodes.id, episodeId));
+    await inngest.send(episodePublishScheduled.create({ userId: viewer.userId, episodeId, publishAt: at.toISOString() }));
+  }
+  return getEpisode(viewer, episodeId);
+}
+
+/** Takes an episode off the feed and public pages (or cancels its schedule); it stays ready. */
+export async function unpublishEpisode(viewer: Viewer, episodeId: string): Promise<Episode> {
+  const episode = await getEpisode(viewer, episodeId);
+  if (episode.status !== "published" && episode.status !== "scheduled") {
+    throw new AppError("conflict", "The episode is not published or scheduled.");
+  }
+  await inngest.send(publishCancelled.create({ userId: viewer.userId, episodeId }));
+  await db
+    .update(tables.episodes)
+    .set({ status: episode.audioFileId ? "ready" : "draft", publishAt: null, updatedAt: new Date() })
+    .where(eq(tables.episodes.id, episodeId));
+  return getEpisode(viewer, episodeId);
+}
+
+/**
+ * The scheduled publish itself (called by the publish-episode function when it wakes). It only
+ * publishes if the episode is still scheduled for that very time, so a stale job whose schedule
+ * was changed or cancelled does nothing. Returns whether it published.
+ */
+export async function publishScheduledEpisode(episodeId: string, publishAt: Date): Promise<boolean> {
+  const now = new Date();
+  const rows = await db
+    .update(tables.episodes)
+    .set({ status: "published", publishedAt: publishAt, publishAt: null, updatedAt: now })
+    .where(and(eq(tables.episodes.id, episodeId), eq(tables.episodes.status, "scheduled"), eq(tables.episodes.publishAt, publishAt)))
+    .returning({ id: tables.episodes.id });
+  return rows.length > 0;
+}

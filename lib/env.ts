@@ -1,0 +1,190 @@
+import fs from "node:fs";
+import path from "node:path";
+import crypto from "node:crypto";
+import os from "node:os";
+import { z } from "zod";
+
+/**
+ * The only module that reads process.env. Every variable is validated once, on first use,
+ * and a bad value fails with the variable's name.
+ */
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .pipe(z.url().optional())
+  .optional();
+
+const optionalSecret = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+/** Half a cloud configuration would silently fall back to the embedded executor: refuse it. */
+function checkInngestConfig(
+  env: { INNGEST_DEV?: string; INNGEST_EVENT_KEY?: string; INNGEST_SIGNING_KEY?: string; INNGEST_BASE_URL?: string },
+  ctx: z.RefinementCtx,
+) {
+  const dev = env.INNGEST_DEV !== undefined && !/^(0|false)$/i.test(env.INNGEST_DEV);
+  if (dev) return;
+  const need = (when: string, path: string) =>
+    ctx.addIssue({ code: "custom", path: [path], message: `is required when ${when} is set` });
+  if (env.INNGEST_SIGNING_KEY && !env.INNGEST_EVENT_KEY) need("INNGEST_SIGNING_KEY", "INNGEST_EVENT_KEY");
+  if (env.INNGEST_EVENT_KEY && !env.INNGEST_SIGNING_KEY) need("INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY");
+  if (env.INNGEST_BASE_URL && !env.INNGEST_SIGNING_KEY) need("INNGEST_BASE_URL", "INNGEST_SIGNING_KEY");
+}
+
+/** Object storage needs a bucket, and static credentials come in pairs. */
+function checkStorageConfig(
+  env: { STORAGE_DRIVER: string; S3_BUCKET?: string; S3_ACCESS_KEY_ID?: string; S3_SECRET_ACCESS_KEY?: string },
+  ctx: z.RefinementCtx,
+) {
+  if (env.STORAGE_DRIVER !== "s3") return;
+  const need = (when: string, path: string) =>
+    ctx.addIssue({ code: "custom", path: [path], message: `is required when ${when}` });
+  if (!env.S3_BUCKET) need("STORAGE_DRIVER is s3", "S3_BUCKET");
+  if (env.S3_ACCESS_KEY_ID && !env.S3_SECRET_ACCESS_KEY) need("S3_ACCESS_KEY_ID is set", "S3_SECRET_ACCESS_KEY");
+  if (env.S3_SECRET_ACCESS_KEY && !env.S3_ACCESS_KEY_ID) need("S3_SECRET_ACCESS_KEY is set", "S3_ACCESS_KEY_ID");
+}
+
+const optionalHttpUrl = optionalUrl.refine((v) => v === undefined || /^https?:\/\//i.test(v), {
+  message: "must be an http:// or https:// URL",
+});
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATA_DIR: z.string().trim().min(1).default("./data"),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+      message: "must be a postgres:// or postgresql:// URL (leave unset for SQLite in DATA_DIR)",
+    }),
+  PUBLIC_URL: optionalUrl,
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 ** 3),
+  // Hostile-input limits (lib/uploads, lib/data/media.ts, lib/media/inspect.ts): stored bytes per
+  // user, decoded length of a recording, and the raw PCM a recording may decode to (32-bit float
+  // samples × channels × rate × seconds), so a small file cannot expand into a disk-filling job.
+  STORAGE_QUOTA_BYTES: z.coerce.number().int().min(0).default(20 * 1024 ** 3),
+  MAX_AUDIO_SECONDS: z.coerce.number().positive().default(6 * 3600),
+  MAX_DECODED_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 ** 3),
+  // Tests only: append one JSON line per spawned ffmpeg/ffprobe to this file (off when unset).
+  PODCASTPRO_FFMPEG_LOG: z.string().trim().optional().transform((v) => (v ? v : undefined)),
+  // Jobs: with an Inngest server configured (keys, or INNGEST_DEV) events go there; otherwise
+  // the embedded executor runs them (see lib/jobs/).
+  INNGEST_EVENT_KEY: optionalSecret,
+  INNGEST_SIGNING_KEY: optionalSecret,
+  INNGEST_SIGNING_KEY_FALLBACK: optionalSecret,
+  INNGEST_BASE_URL: optionalUrl,
+  INNGEST_DEV: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || /^(1|0|true|false)$/i.test(v) || URL.canParse(v), {
+      message: "must be the dev server's URL (e.g. http://localhost:8288), or 1 / 0",
+    }),
+  // Media: the bundled ffmpeg/ffprobe unless these point at other binaries (see lib/media/ffmpeg.ts).
+  FFMPEG_PATH: z.string().trim().optional().transform((v) => (v ? v : undefined)),
+  FFPROBE_PATH: z.string().trim().optional().transform((v) => (v ? v : undefined)),
+  EXECUTOR_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(os.availableParallelism()),
+  // Media storage: local disk under DATA_DIR/media (the default) or S3-compatible object storage
+  // (AWS S3, Cloudflare R2, MinIO…; see lib/storage/).
+  STORAGE_DRIVER: z.enum(["local", "s3"], { message: "must be local or s3" }).default("local"),
+  S3_BUCKET: optionalText,
+  // AWS needs the bucket's region; R2 takes "auto"; MinIO accepts any.
+  S3_REGION: optionalText.transform((v) => v ?? "us-east-1"),
+  S3_ENDPOINT: optionalHttpUrl,
+  S3_ACCESS_KEY_ID: optionalSecret,
+  S3_SECRET_ACCESS_KEY: optionalSecret,
+  S3_FORCE_PATH_STYLE: z
+    .string()
+    .trim()
+    .default("false")
+    .refine((v) => /^(1|0|true|false)?$/i.test(v), { message: "must be true or false" })
+    .transform((v) => /^(1|true)$/i.test(v)),
+  S3_PUBLIC_BASE_URL: optionalHttpUrl,
+}).superRefine(checkInngestConfig).superRefine(checkStorageConfig);
+
+export type Env = z.infer<typeof schema> & { dataDir: string };
+
+let cached: Env | undefined;
+
+function parseEnv(): Env {
+  const source = {
+    ...process.env,
+    // next-auth's own name for the secret is accepted too.
+    AUTH_SECRET: process.env.AUTH_SECRET || process.env.NEXTAUTH_SECRET || undefined,
+  };
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return { ...result.data, dataDir: path.resolve(result.data.DATA_DIR) };
+}
+
+/** Validated configuration, parsed on first use. */
+export function getEnv(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
+
+/** For tests that change variables between cases. */
+export function resetEnvForTests() {
+  cached = undefined;
+  secret = undefined;
+}
+
+let secret: string | undefined;
+
+/**
+ * The auth secret: AUTH_SECRET when set, otherwise one generated on first start and kept in
+ * DATA_DIR so that sessions survive restarts.
+ */
+export function getAuthSecret(): string {
+  if (secret) return secret;
+  const env = getEnv();
+  if (env.AUTH_SECRET) return (secret = env.AUTH_SECRET);
+  const file = path.join(env.dataDir, "auth-secret");
+  try {
+    secret = fs.readFileSync(file, "utf8").trim();
+    if (secret.length >= 32) return secret;
+  } catch {
+    // not created yet
+  }
+  fs.mkdirSync(env.dataDir, { recursive: true });
+  secret = crypto.randomBytes(32).toString("base64url");
+  try {
+    fs.writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+    console.warn(
+      `[podcastpro] AUTH_SECRET is not set: generated one in ${file}. Set AUTH_SECRET in production.`,
+    );
+  } catch {
+    // Another process won the race: use its secret.
+    secret = fs.readFileSync(file, "utf8").trim();
+  }
+  return secret;
+}
+
+/**
+ * next-auth 4 reads its own variables: point it at PUBLIC_URL, or let it derive the origin from
+ * the request (our default when PUBLIC_URL is unset).
+ */
+export function configureAuthEnvironment() {
+  const env = getEnv();
+  if (env.PUBLIC_URL) process.env.NEXTAUTH_URL ??= env.PUBLIC_URL;
+  else process.env.AUTH_TRUST_HOST ??= "1";
+}

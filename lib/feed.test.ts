@@ -1,0 +1,107 @@
+import { parseFeed } from "podcast-partytime";
+import Parser from "rss-parser";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { db, tables } from "@/db";
+import { makeEpisode, makePodcast, makePublishedEpisode, makeUser } from "@/tests/factories";
+import { GET as feedRoute } from "@/app/p/[slug]/feed.xml/route";
+import { podcastGuid, uuidv5 } from "./feed";
+
+const BASE = "http://localhost";
+
+async function getFeed(slug: string, headers: Record<string, string> = {}) {
+  const res = await feedRoute(new Request(`${BASE}/p/${slug}/feed.xml`, { headers: { host: "localhost", ...headers } }), {
+    params: Promise.resolve({ slug }),
+  });
+  return { res, xml: await res.text() };
+}
+
+describe("RSS feed", () => {
+  it("computes podcast:guid as the namespace specifies", () => {
+    // The example from the Podcasting 2.0 namespace documentation.
+    expect(podcastGuid("https://mp3s.nashownotes.com/pc20rss.xml")).toBe("917393e3-1b1e-5cef-ace4-edaa54e1f810");
+    expect(uuidv5("www.example.com", "6ba7b810-9dad-11d1-80b4-00c04fd430c8")).toBe("2ed6657d-e927-568b-95e1-2665a8aea6a2");
+  });
+
+  it("is accepted by podcast feed parsers with every Apple-required tag, published episodes only, newest first", async () => {
+    const user = await makeUser();
+    const podcast = await makePodcast(user.viewer, {
+      title: "Feed & Friends <Live>",
+      description: "<p>All about <b>feeds</b>.</p><script>alert(1)</script>",
+      author: "Ada Lovelace",
+      ownerName: "Ada",
+      ownerEmail: "ada@example.com",
+      language: "en-GB",
+      category: "Technology",
+      explicit: false,
+      type: "episodic",
+      copyright: "© 2026 Ada",
+    });
+    const old = await makePublishedEpisode(user.viewer, podcast.id, { title: "First", episodeNumber: 1, seasonNumber: 1, publishedAt: new Date("2026-01-05T10:00:00Z") });
+    const newer = await makePublishedEpisode(user.viewer, podcast.id, { title: "Second", episodeNumber: 2, seasonNumber: 1, episodeType: "full", explicit: true, publishedAt: new Date("2026-02-05T10:00:00Z") });
+    await makeEpisode(user.viewer, podcast.id, { title: "Draft, not in the feed" });
+
+    const { res, xml } = await getFeed(podcast.slug);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/rss+xml; charset=utf-8");
+    expect(xml).not.toContain("<script>");
+    expect(xml).toContain('xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"');
+    expect(xml).toContain('xmlns:podcast="https://podcastindex.org/namespace/1.0"');
+    expect(xml).toContain(`<atom:link href="${BASE}/p/${podcast.slug}/feed.xml" rel="self" type="application/rss+xml"/>`);
+
+    const feed = parseFeed(xml)!;
+    expect(feed).toBeTruthy();
+    expect(feed.title).toBe("Feed & Friends <Live>");
+    expect(feed.language).toBe("en-GB");
+    expect(feed.explicit).toBe(false);
+    expect(feed.itunesCategory).toEqual(["Technology"]);
+    expect(feed.author).toBe("Ada Lovelace");
+    expect(feed.owner).toEqual({ name: "Ada", email: "ada@example.com" });
+    expect(feed.itunesType).toBe("episodic");
+    expect(feed.copyright).toBe("© 2026 Ada");
+    expect(feed.guid).toBe(podcastGuid(`${BASE}/p/${podcast.slug}/feed.xml`));
+    expect(feed.locked).toBe(true);
+    expect(feed.items.map((i) => i.title)).toEqual(["Second", "First"]);
+    const [second, first] = feed.items;
+    expect(second!.guid).toBe(newer.guid);
+    expect(first!.guid).toBe(old.guid);
+    expect(second!.enclosure).toEqual({ url: `${BASE}/p/${podcast.slug}/${newer.slug}/audio.mp3`, length: newer.sizeBytes, type: "audio/mpeg" });
+    expect(second!.duration).toBeGreaterThan(0);
+    expect(second!.itunesEpisode).toBe(2);
+    expect(second!.explicit).toBe(true);
+    expect(second!.pubDate?.toISOString()).toBe("2026-02-05T10:00:00.000Z");
+
+    // A second, independent parser agrees.
+    const other = await new Parser({ customFields: { item: ["itunes:episodeType"] } }).parseString(xml);
+    expect(other.items.map((i) => i.guid)).toEqual([newer.guid, old.guid]);
+    expect(other.items[0]!.enclosure).toMatchObject({ length: String(newer.sizeBytes), type: "audio/mpeg" });
+    expect(other.itunes?.owner).toEqual({ name: "Ada", email: "ada@example.com" });
+    expect(other.itunes?.categories).toContain("Technology");
+    expect(xml).toMatch(/<pubDate>Thu, 05 Feb 2026 10:00:00 GMT<\/pubDate>/);
+  });
+
+  it("answers 304 to If-None-Match and If-Modified-Since, and changes its ETag when an episode changes", async () => {
+    const user = await makeUser();
+    const podcast = await makePodcast(user.viewer);
+    const ep = await makePublishedEpisode(user.viewer, podcast.id);
+    const first = await getFeed(podcast.slug);
+    const etag = first.res.headers.get("etag")!;
+    expect(etag).toMatch(/^"[^"]+"$/);
+    expect((await getFeed(podcast.slug, { "if-none-match": etag })).res.status).toBe(304);
+    expect((await getFeed(podcast.slug, { "if-modified-since": first.res.headers.get("last-modified")! })).res.status).toBe(304);
+    await db.update(tables.episodes).set({ title: "Renamed", updatedAt: new Date(Date.now() + 2000) }).where(eq(tables.episodes.id, ep.id));
+    const changed = await getFeed(podcast.slug, { "if-none-match": etag });
+    expect(changed.res.status).toBe(200);
+    expect(changed.xml).toContain("Renamed");
+    expect(changed.res.headers.get("etag")).not.toBe(etag);
+  });
+
+  it("answers 404 for private and unknown podcasts", async () => {
+    const user = await makeUser();
+    const podcast = await makePodcast(user.viewer);
+    await makePublishedEpisode(user.viewer, podcast.id);
+    await db.update(tables.podcasts).set({ isPrivate: true }).where(eq(tables.podcasts.id, podcast.id));
+    expect((await getFeed(podcast.slug)).res.status).toBe(404);
+    expect((await getFeed("no-such-show")).res.status).toBe(404);
+  });
+});

@@ -1,0 +1,95 @@
+import { and, asc, eq } from "drizzle-orm";
+import { Inngest, type InngestFunction } from "inngest";
+import { db, tables } from "@/db";
+import { Executor, type ExecutorOptions } from "./executor";
+import { inngestClientOptions } from "./mode";
+import { generateSigningKey } from "./signing";
+
+/** Helpers for the executor's tests (not used by the app). */
+
+const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+
+/** An embedded-mode client with its own signing key, as the app's client is built. */
+export function testClient(id: string) {
+  const signingKey = generateSigningKey();
+  const client = new Inngest({
+    id,
+    ...inngestClientOptions({ kind: "embedded", signingKey }),
+    logger: quiet,
+  });
+  return { client, signingKey };
+}
+
+export const silentLogger = { info() {}, warn() {}, error() {} };
+
+/** Starts an executor with test-friendly timings (fast backoff, short polls). */
+export async function startExecutor(
+  setup: { client: Inngest.Any; signingKey: string },
+  functions: InngestFunction.Any[],
+  opts: Partial<ExecutorOptions> = {},
+) {
+  const executor = new Executor({
+    client: setup.client,
+    functions,
+    signingKey: setup.signingKey,
+    concurrency: 4,
+    backoffBaseMs: 100,
+    backoffMaxMs: 1000,
+    leaseMs: 5000,
+    pollMs: 100,
+    logger: silentLogger,
+    ...opts,
+  });
+  await executor.start();
+  return executor;
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what = "condition"): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export type Run = typeof tables.jobRuns.$inferSelect;
+
+/** Runs of a function, oldest first. */
+export async function runsOf(functionId: string): Promise<Run[]> {
+  return db.select().from(tables.jobRuns).where(eq(tables.jobRuns.functionId, functionId)).orderBy(asc(tables.jobRuns.createdAt));
+}
+
+/** Waits until `count` runs of the function exist and all of them have ended. */
+export async function waitForRuns(functionId: string, count = 1, timeoutMs = 10_000): Promise<Run[]> {
+  return waitFor(
+    async () => {
+      const runs = await runsOf(functionId);
+      return runs.length >= count && runs.every((r) => ["completed", "failed", "cancelled"].includes(r.status)) && runs;
+    },
+    timeoutMs,
+    `${count} finished run(s) of ${functionId}`,
+  );
+}
+
+export async function stepsOf(runId: string) {
+  return db.select().from(tables.jobSteps).where(eq(tables.jobSteps.runId, runId)).orderBy(asc(tables.jobSteps.createdAt));
+}
+
+export async function attemptsOf(runId: string, stepHashedId?: string | null) {
+  const a = tables.jobAttempts;
+  const rows = await db.select().from(a).where(eq(a.runId, runId)).orderBy(asc(a.startedAt));
+  if (stepHashedId === undefined) return rows;
+  return rows.filter((r) => r.stepHashedId === stepHashedId);
+}
+
+export async function stepNamed(runId: string, name: string) {
+  const [row] = await db
+    .select()
+    .from(tables.jobSteps)
+    .where(and(eq(tables.jobSteps.runId, runId), eq(tables.jobSteps.name, name)));
+  return row;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

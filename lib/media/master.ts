@@ -1,0 +1,424 @@
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { WORK_SAMPLE_RATE, round3, startCleanUp, type CleanUpOptions } from "./clean-up";
+import { MediaError } from "./errors";
+import { COMMON_ARGS, rawInput, settlePipeline, startTool, throttleProgress, timeoutFor, userInput, type ProgressCallback } from "./ffmpeg";
+import { buildId3Tag, type Id3Tags } from "./id3";
+import { EBUR128, measureLoudness, parseEbur128Summary, type LoudnessStats } from "./loudness";
+import type { Cut } from "./silence";
+import { WaveformBuilder } from "./waveform";
+
+export type LoudnessTarget = {
+  /** −16 (podcast stereo), −19 (podcast mono), −23 (EBU R128) or any value in −40…−5. */
+  integratedLufs: number;
+  /** True-peak ceiling of the encoded file, dBTP. Default −1. */
+  truePeakDbtp?: number;
+  /** The widest loudness range kept as is (linear); wider input is levelled (dynamic). Default 11. */
+  lraLu?: number;
+};
+
+export type Bumper = { path: string; durationSeconds: number; loudness?: LoudnessStats };
+
+export type MasterOptions = {
+  /** The raw recording (a user file), its decoded length (inspectMedia) and first-pass loudness (measureRecording). */
+  recording: { path: string; durationSeconds: number; loudness: LoudnessStats };
+  /** Channels of the episode: 2 (stereo), 1 (mono); pass the input's (max 2) to follow it. */
+  channels: 1 | 2;
+  /** Clean-up switches, applied in the same pass. */
+  cleanUp?: Omit<CleanUpOptions, "channels" | "durationSeconds" | "onProgress" | "signal">;
+  intro?: Bumper;
+  outro?: Bumper;
+  /** Crossfade between intro/main and main/outro, seconds (default 1.5, shortened for short bumpers). */
+  crossfadeSeconds?: number;
+  target: LoudnessTarget;
+  /** MP3 CBR bitrate; default 128 kbps stereo, 96 kbps mono. */
+  bitrateKbps?: number;
+  /** Room left under the ceiling before encoding, because MP3 encoding raises true peaks. Default 1 dB. */
+  mp3HeadroomDb?: number;
+  tags?: Id3Tags;
+  /** Min/max pairs in the waveform (default 1500). */
+  waveformPoints?: number;
+  workDir: string;
+  /** Where the tagged MP3 goes (written under a temporary name, then renamed). */
+  outputPath: string;
+  onProgress?: ProgressCallback;
+  signal?: AbortSignal;
+};
+
+/**
+ * linear: one gain for the whole recording (loudnorm's linear mode, done with `volume`).
+ * limited: the same single gain, with a look-ahead peak limiter catching the few peaks (plosives)
+ *   it would push over the ceiling — still linear for everything under the ceiling.
+ * dynamic: loudnorm's dynamic levelling, for recordings whose loudness range is wider than allowed
+ *   (or whose peaks would need more than 6 dB of limiting).
+ */
+export type NormalisationMode = "linear" | "limited" | "dynamic";
+
+export type MasterResult = {
+  outputPath: string;
+  /** peaks.js / audiowaveform JSON (8-bit min/max pairs). */
+  waveformPath: string;
+  durationSeconds: number;
+  sizeBytes: number;
+  /** Length of the main recording after clean-up, and what trimming removed from it. */
+  mainDurationSeconds: number;
+  silenceRemovedSeconds: number;
+  /** Removed stretches in recording seconds (see mapTimeThroughCuts). */
+  cuts: Cut[];
+  /** What was really applied (for dynamic, as loudnorm itself reported it); gainDb for linear/limited. */
+  normalisation: { mode: NormalisationMode; gainDb: number | null };
+  /** Independent measurement of the encoded MP3 (ebur128 on the decoded file). */
+  output: LoudnessStats;
+  verification: { ok: true; attempts: 1 | 2; integratedErrorLu: number; truePeakMarginDb: number };
+  ms: number;
+  ffmpegPeakRssBytes: number;
+};
+
+const db2lin = (db: number) => 10 ** (db / 20);
+const f2 = (n: number) => n.toFixed(2);
+
+/** The most limiting we accept before preferring loudnorm's dynamic mode, dB. */
+const MAX_LIMITING_DB = 6;
+
+/**
+ * loudnorm's own rule (af_loudnorm.c) decides linear vs dynamic: linear only when the gain keeps
+ * the true peak under the ceiling and the loudness range is within the target. We add one step
+ * between: when only a few peaks stand in the way (range fine, ≤ 6 dB over), keep the single gain
+ * and limit those peaks — what a mastering engineer does, and far cheaper than loudnorm's dynamic
+ * mode, which runs at 192 kHz.
+ */
+export function chooseNormalisation(
+  measured: LoudnessStats,
+  target: { integratedLufs: number; truePeakDbtp: number; lraLu: number },
+): { mode: NormalisationMode; gainDb: number } {
+  const gainDb = target.integratedLufs - measured.integratedLufs;
+  const over = measured.truePeakDbtp + gainDb - target.truePeakDbtp;
+  if (measured.integratedLufs <= -70 || measured.lraLu > target.lraLu) return { mode: "dynamic", gainDb };
+  if (over <= 0) return { mode: "linear", gainDb };
+  return { mode: over <= MAX_LIMITING_DB ? "limited" : "dynamic", gainDb };
+}
+
+/** alimiter works on sample peaks; inter-sample peaks of speech at 44.1 kHz sit up to ~0.3 dB higher. */
+const INTERSAMPLE_MARGIN_DB = 0.3;
+
+function limiter(dbtp: number): string {
+  const limit = Math.max(0.0625, db2lin(dbtp - INTERSAMPLE_MARGIN_DB));
+  // level=0: no auto make-up gain (the 2018 default would undo our loudness).
+  return `alimiter=limit=${limit.toFixed(4)}:level=0:attack=5:release=50`;
+}
+
+type Plan = {
+  mode: NormalisationMode;
+  gainDb: number;
+  /** loudnorm's targets (dynamic mode). */
+  loudnormI: number;
+  loudnormTp: number;
+  lra: number;
+  /** Extra safety limiter on the whole mix (only on a corrective second attempt). */
+  limiterDbtp?: number;
+};
+
+/** The main recording's normalisation filter. */
+function mainFilter(plan: Plan, m: LoudnessStats): string {
+  if (plan.mode === "linear") return `volume=${f2(plan.gainDb)}dB`;
+  if (plan.mode === "limited") return `volume=${f2(plan.gainDb)}dB,${limiter(plan.loudnormTp)}`;
+  // Dynamic mode runs at 192 kHz inside loudnorm; come back to 44.1 kHz at once.
+  return (
+    `loudnorm=I=${f2(plan.loudnormI)}:TP=${f2(plan.loudnormTp)}:LRA=${f2(plan.lra)}` +
+    `:measured_I=${f2(m.integratedLufs)}:measured_LRA=${f2(m.lraLu)}:measured_TP=${f2(m.truePeakDbtp)}` +
+    `:measured_thresh=${f2(m.thresholdLufs)}:linear=true:print_format=json,aresample=${WORK_SAMPLE_RATE}`
+  );
+}
+
+/** Gain that brings a bumper to the target loudness without pushing its true peak over the ceiling. */
+export function bumperGainDb(l: LoudnessStats, targetLufs: number, tpLimit: number): number {
+  if (l.integratedLufs <= -70) return 0;
+  return Math.min(targetLufs - l.integratedLufs, tpLimit - l.truePeakDbtp);
+}
+
+/** The whole mix graph: [intro] + main + [outro] with crossfades, as float PCM at 44.1 kHz. */
+export function buildMixGraph(o: {
+  channels: 1 | 2;
+  mainInput: number;
+  intro?: { input: number; gainDb: number };
+  outro?: { input: number; gainDb: number };
+  mainFilter: string;
+  crossfadeIn: number;
+  crossfadeOut: number;
+  limiterDbtp?: number;
+}): string {
+  const fmt = `aformat=sample_fmts=flt:sample_rates=${WORK_SAMPLE_RATE}:channel_layouts=${o.channels === 1 ? "mono" : "stereo"}`;
+  const parts: string[] = [`[${o.mainInput}:a]${o.mainFilter},${fmt}[main]`];
+  let last = "main";
+  if (o.intro) {
+    parts.push(`[${o.intro.input}:a]aresample=${WORK_SAMPLE_RATE},${fmt},volume=${f2(o.intro.gainDb)}dB[intro]`);
+    parts.push(`[intro][main]acrossfade=d=${o.crossfadeIn.toFixed(3)}:c1=tri:c2=tri[im]`);
+    last = "im";
+  }
+  if (o.outro) {
+    parts.push(`[${o.outro.input}:a]aresample=${WORK_SAMPLE_RATE},${fmt},volume=${f2(o.outro.gainDb)}dB[outro]`);
+    parts.push(`[${last}][outro]acrossfade=d=${o.crossfadeOut.toFixed(3)}:c1=tri:c2=tri[imo]`);
+    last = "imo";
+  }
+  parts.push(`[${last}]${o.limiterDbtp !== undefined ? limiter(o.limiterDbtp) : "anull"}[out]`);
+  return parts.join(";");
+}
+
+function parseLoudnormType(log: string): NormalisationMode | undefined {
+  const m = /"normalization_type"\s*:\s*"(\w+)"/.exec(log);
+  return m?.[1] === "linear" ? "linear" : m?.[1] === "dynamic" ? "dynamic" : undefined;
+}
+
+/**
+ * Clean-up + normalise + assemble + encode + verify + waveform in one pass over the recording,
+ * as a pipeline of four ffmpeg processes so two cores share it:
+ *   clean (decode, high-pass, afftdn) → Node (trim silence, shorten pauses) → mix (gain, limiter or
+ *   loudnorm; bumpers levelled; crossfades) → encode (MP3 CBR, tee'd to the work file and a pipe)
+ *   → verify (decode the encoded bytes, ebur128 true-peak measurement, mono PCM for the waveform).
+ * If the encoded file misses the target (±1 LU, true peak ≤ ceiling) the mix is corrected and
+ * encoded once more; a second miss throws MediaError("verification"). Writes the tagged MP3 to
+ * `outputPath` and `waveform.json` to `workDir`, both via temporary names.
+ */
+export async function masterEpisode(opts: MasterOptions): Promise<MasterResult> {
+  const started = Date.now();
+  await fsp.mkdir(opts.workDir, { recursive: true });
+  const channels = opts.channels;
+  const ceiling = opts.target.truePeakDbtp ?? -1;
+  const lra = Math.min(20, Math.max(1, opts.target.lraLu ?? 11));
+  const headroom = opts.mp3HeadroomDb ?? 1;
+  const targetI = opts.target.integratedLufs;
+  const bitrate = opts.bitrateKbps ?? (channels === 1 ? 96 : 128);
+
+  // Bumpers are seconds long: measuring them separately is cheap (unless the caller already did).
+  const measureBumper = async (b?: Bumper) =>
+    b ? (b.loudness ?? (await measureLoudness(b.path, { channels, durationSeconds: b.durationSeconds, signal: opts.signal }))) : undefined;
+  const [introLoudness, outroLoudness] = await Promise.all([measureBumper(opts.intro), measureBumper(opts.outro)]);
+
+  const half = (s: number) => Math.max(0, s / 2 - 0.01);
+  const xf = opts.crossfadeSeconds ?? 1.5;
+  const crossfadeIn = opts.intro ? Math.min(xf, half(opts.intro.durationSeconds), half(opts.recording.durationSeconds)) : 0;
+  const crossfadeOut = opts.outro ? Math.min(xf, half(opts.outro.durationSeconds), half(opts.recording.durationSeconds)) : 0;
+  const expectedSeconds =
+    (opts.intro?.durationSeconds ?? 0) + opts.recording.durationSeconds + (opts.outro?.durationSeconds ?? 0) - crossfadeIn - crossfadeOut;
+
+  const internalTp = ceiling - headroom;
+  const first = chooseNormalisation(opts.recording.loudness, { integratedLufs: targetI, truePeakDbtp: internalTp, lraLu: lra });
+  let plan: Plan = { ...first, loudnormI: targetI, loudnormTp: internalTp, lra };
+  const progress = throttleProgress(opts.onProgress);
+  const encodedPath = path.join(opts.workDir, "encoded.mp3");
+  let peakRss = 0;
+
+  for (let attempt = 1 as 1 | 2; ; attempt = 2) {
+    const run = await mixEncodeVerify({
+      opts,
+      channels,
+      bitrate,
+      plan,
+      introGain: introLoudness ? bumperGainDb(introLoudness, targetI, plan.limiterDbtp ?? internalTp) : 0,
+      outroGain: outroLoudness ? bumperGainDb(outroLoudness, targetI, plan.limiterDbtp ?? internalTp) : 0,
+      crossfadeIn,
+      crossfadeOut,
+      expectedSeconds,
+      encodedPath,
+      onProgress: attempt === 1 ? progress : undefined,
+    });
+    peakRss = Math.max(peakRss, run.peakRss);
+    const errorLu = run.output.integratedLufs - targetI;
+    const tpMargin = ceiling - run.output.truePeakDbtp;
+    if (Math.abs(errorLu) <= 1 && tpMargin >= 0) {
+      const tagged = await writeTaggedMp3(encodedPath, opts.outputPath, opts.tags ?? {}, run.durationSeconds);
+      progress.finish();
+      return {
+        outputPath: opts.outputPath,
+        waveformPath: run.waveformPath,
+        durationSeconds: round3(run.durationSeconds),
+        sizeBytes: tagged,
+        mainDurationSeconds: round3(run.mainSeconds),
+        silenceRemovedSeconds: round3(run.cuts.reduce((sum, c) => sum + c.seconds, 0)),
+        cuts: run.cuts.map((c) => ({ at: round3(c.at), seconds: round3(c.seconds) })),
+        normalisation: { mode: run.mode, gainDb: run.mode === "dynamic" ? null : round3(plan.gainDb) },
+        output: run.output,
+        verification: { ok: true, attempts: attempt, integratedErrorLu: round3(errorLu), truePeakMarginDb: round3(tpMargin) },
+        ms: Date.now() - started,
+        ffmpegPeakRssBytes: peakRss,
+      };
+    }
+    if (run.output.integratedLufs <= -69) {
+      // Nothing loud enough to gate in (silence, or a few seconds left after trimming): no
+      // correction can reach a target, and loudnorm's own ranges would be exceeded.
+      await fsp.rm(encodedPath, { force: true });
+      throw new MediaError("empty", "After clean-up there is no measurable speech or music left: the recording is silent or too short.");
+    }
+    if (attempt === 2) {
+      await fsp.rm(encodedPath, { force: true });
+      throw new MediaError(
+        "verification",
+        "The mastered episode missed the loudness target even after a correction.",
+        `integrated ${run.output.integratedLufs} LUFS (target ${targetI}), true peak ${run.output.truePeakDbtp} dBTP (ceiling ${ceiling})`,
+      );
+    }
+    // Correct once: shift the level by the miss, lower the peak target by the overshoot (+0.3 dB
+    // margin), and let a limiter hold the new peak target across the whole mix.
+    const tpCut = tpMargin < 0 ? -tpMargin + 0.3 : 0;
+    const corrected = chooseNormalisation(
+      { ...opts.recording.loudness, integratedLufs: opts.recording.loudness.integratedLufs + errorLu },
+      { integratedLufs: targetI, truePeakDbtp: internalTp - tpCut, lraLu: lra },
+    );
+    // loudnorm accepts I in −70…−5 LUFS and TP in −9…0 dBTP.
+    const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+    plan = {
+      ...corrected,
+      loudnormI: clamp(plan.loudnormI - errorLu, -70, -5),
+      loudnormTp: clamp(plan.loudnormTp - tpCut, -9, 0),
+      lra,
+      limiterDbtp: internalTp - tpCut,
+    };
+  }
+}
+
+async function mixEncodeVerify(a: {
+  opts: MasterOptions;
+  channels: 1 | 2;
+  bitrate: number;
+  plan: Plan;
+  introGain: number;
+  outroGain: number;
+  crossfadeIn: number;
+  crossfadeOut: number;
+  expectedSeconds: number;
+  encodedPath: string;
+  onProgress?: ProgressCallback;
+}): Promise<{
+  output: LoudnessStats;
+  mode: NormalisationMode;
+  durationSeconds: number;
+  mainSeconds: number;
+  cuts: Cut[];
+  waveformPath: string;
+  peakRss: number;
+}> {
+  const { opts, channels, plan } = a;
+  const timeoutMs = timeoutFor(a.expectedSeconds * 2);
+  const inputs: string[] = [];
+  let n = 0;
+  const intro = opts.intro ? { input: n++, gainDb: a.introGain } : undefined;
+  if (opts.intro) inputs.push(...userInput(opts.intro.path));
+  const mainInput = n++;
+  inputs.push(...rawInput("pipe:0", WORK_SAMPLE_RATE, channels));
+  const outro = opts.outro ? { input: n++, gainDb: a.outroGain } : undefined;
+  if (opts.outro) inputs.push(...userInput(opts.outro.path));
+  const graph = buildMixGraph({
+    channels,
+    mainInput,
+    intro,
+    outro,
+    mainFilter: mainFilter(plan, opts.recording.loudness),
+    crossfadeIn: a.crossfadeIn,
+    crossfadeOut: a.crossfadeOut,
+    limiterDbtp: plan.limiterDbtp,
+  });
+
+  const partial = `${a.encodedPath}.partial`;
+  const clean = startCleanUp(opts.recording.path, {
+    ...opts.cleanUp,
+    channels,
+    durationSeconds: opts.recording.durationSeconds,
+    signal: opts.signal,
+  });
+  const mix = startTool(
+    "ffmpeg",
+    [...COMMON_ARGS, "-v", "info", ...inputs, "-filter_complex", graph, "-map", "[out]", "-f", "f32le", "-ac", String(channels), "-ar", String(WORK_SAMPLE_RATE), "pipe:1"],
+    { stdin: "pipe", stdout: "pipe", timeoutMs, signal: opts.signal, label: "mix" },
+  );
+  const encode = startTool(
+    "ffmpeg",
+    [
+      ...COMMON_ARGS, "-v", "error", "-progress", "pipe:2",
+      ...rawInput("pipe:0", WORK_SAMPLE_RATE, channels),
+      "-map", "0:a", "-c:a", "libmp3lame", "-b:a", `${a.bitrate}k`,
+      // One encode, two copies: the work file (seekable, so it gets its Xing/LAME header) and a
+      // pipe to the verifier. Tags are added afterwards by buildId3Tag.
+      "-f", "tee", `[f=mp3:id3v2_version=0]file:${partial}|[f=mp3:id3v2_version=0]pipe:1`,
+    ],
+    { stdin: mix.stdout!, stdout: "pipe", timeoutMs, signal: opts.signal, expectedSeconds: a.expectedSeconds, onProgress: a.onProgress, label: "encode" },
+  );
+  const verify = startTool(
+    "ffmpeg",
+    [
+      ...COMMON_ARGS, "-v", "info",
+      "-protocol_whitelist", "pipe", "-format_whitelist", "mp3", "-f", "mp3", "-i", "pipe:0",
+      "-filter_complex", `[0:a]asplit=2[m][w];[m]${EBUR128}[measured]`,
+      "-map", "[measured]", "-f", "null", "-",
+      // Waveform: mono 16-bit at the native rate; Node keeps only per-10 ms min/max.
+      "-map", "[w]", "-ac", "1", "-f", "s16le", "pipe:1",
+    ],
+    { stdin: encode.stdout!, stdout: "pipe", timeoutMs, signal: opts.signal, label: "verify" },
+  );
+  const waveform = new WaveformBuilder(WORK_SAMPLE_RATE);
+  const readWaveform = (async () => {
+    for await (const chunk of verify.stdout! as AsyncIterable<Buffer>) waveform.push(chunk);
+  })();
+
+  let results;
+  try {
+    results = await settlePipeline([clean.proc, mix, encode, verify], [clean.pump(mix.stdin!), readWaveform]);
+  } catch (err) {
+    await fsp.rm(partial, { force: true });
+    // The decoder failing is the recording's fault; anything else is ours (and retriable).
+    if (err instanceof MediaError && err.code === "failed" && err.detail?.startsWith("clean up:")) {
+      throw new MediaError("corrupt", "The recording could not be decoded to the end.", err.detail);
+    }
+    throw err;
+  }
+  await fsp.rename(partial, a.encodedPath);
+  const mode = plan.mode === "dynamic" ? (parseLoudnormType(results[1]!.log) ?? "dynamic") : plan.mode;
+  const waveformPath = path.join(opts.workDir, "waveform.json");
+  await fsp.writeFile(`${waveformPath}.partial`, JSON.stringify(waveform.toJson(opts.waveformPoints ?? 1500)));
+  await fsp.rename(`${waveformPath}.partial`, waveformPath);
+  return {
+    output: parseEbur128Summary(results[3]!.log),
+    mode,
+    durationSeconds: waveform.durationSeconds,
+    mainSeconds: clean.trimmer.outputSamples / channels / WORK_SAMPLE_RATE,
+    cuts: clean.trimmer.cuts,
+    waveformPath,
+    peakRss: Math.max(...results.map((r) => r.peakRssBytes)),
+  };
+}
+
+/** Tag + MP3 stream → output, via a temporary name. Returns the file's size. */
+async function writeTaggedMp3(encodedPath: string, outputPath: string, tags: Id3Tags, durationSeconds: number): Promise<number> {
+  await fsp.mkdir(path.dirname(outputPath), { recursive: true });
+  const partial = `${outputPath}.partial`;
+  const out = fs.createWriteStream(partial);
+  out.write(buildId3Tag(tags, durationSeconds));
+  await pipeline(fs.createReadStream(encodedPath), out);
+  await fsp.rename(partial, outputPath);
+  return (await fsp.stat(outputPath)).size;
+}
+
+/**
+ * Replaces the ID3v2 tag of a finished MP3 (e.g. after a title edit) without re-encoding:
+ * a file copy, no ffmpeg.
+ */
+export async function retagMp3(mp3Path: string, tags: Id3Tags, durationSeconds: number): Promise<number> {
+  const fh = await fsp.open(mp3Path, "r");
+  let audioStart = 0;
+  try {
+    const head = Buffer.alloc(10);
+    await fh.read(head, 0, 10, 0);
+    if (head.toString("ascii", 0, 3) === "ID3") {
+      audioStart = 10 + ((head[6]! << 21) | (head[7]! << 14) | (head[8]! << 7) | head[9]!) + (head[5]! & 0x10 ? 10 : 0);
+    }
+  } finally {
+    await fh.close();
+  }
+  const partial = `${mp3Path}.retag`;
+  const out = fs.createWriteStream(partial);
+  out.write(buildId3Tag(tags, durationSeconds));
+  await pipeline(fs.createReadStream(mp3Path, { start: audioStart }), out);
+  await fsp.rename(partial, mp3Path);
+  return (await fsp.stat(mp3Path)).size;
+}

@@ -1,0 +1,33 @@
+import { getEnv } from "@/lib/env";
+
+/**
+ * Public URLs of podcasts and episodes. Absolute URLs come from PUBLIC_URL, or from the request
+ * (X-Forwarded-Proto/Host behind a proxy) when it is unset.
+ */
+export function publicBaseUrl(req?: Request | { headers: Headers }): string {
+  const configured = getEnv().PUBLIC_URL;
+  if (configured) return configured.replace(/\/+$/, "");
+  if (!req) return `http://localhost:${getEnv().PORT}`;
+  const h = req.headers;
+  const host = h.get("x-forwarded-host")?.split(",")[0]?.trim() || h.get("host") || `localhost:${getEnv().PORT}`;
+  const proto = h.get("x-forwarded-proto")?.split(",")[0]?.trim() || ("url" in req ? new URL(req.url).protocol.replace(":", "") : "http");
+  return `${proto}://${host}`;
+}
+
+const ext = (mimeType: string) => (mimeType === "image/png" ? "png" : "jpg");
+
+export const urls = {
+  podcast: (base: string, slug: string) => `${base}/p/${slug}`,
+  feed: (base: string, slug: string) => `${base}/p/${slug}/feed.xml`,
+  /** The cover, with the extension of its type (Apple checks). */
+  cover: (base: string, slug: string, mimeType: string) => `${base}/p/${slug}/cover.${ext(mimeType)}`,
+  episode: (base: string, slug: string, episodeSlug: string) => `${base}/p/${slug}/${episodeSlug}`,
+  /** The enclosure: stable for the episode's life (the GUID stays; the bytes may be re-mastered). */
+  audio: (base: string, slug: string, episodeSlug: string) => `${base}/p/${slug}/${episodeSlug}/audio.mp3`,
+  episodeCover: (base: string, slug: string, episodeSlug: string, mimeType: string) =>
+    `${base}/p/${slug}/${episodeSlug}/cover.${ext(mimeType)}`,
+  waveform: (base: string, slug: string, episodeSlug: string) => `${base}/p/${slug}/${episodeSlug}/waveform.json`,
+  chapters: (base: string, slug: string, episodeSlug: string) => `${base}/p/${slug}/${episodeSlug}/chapters.json`,
+  transcript: (base: string, slug: string, episodeSlug: string, format: "srt" | "vtt") =>
+    `${base}/p/${slug}/${episodeSlug}/transcript.${format}`,
+};

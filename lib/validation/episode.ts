@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { slugSchema } from "./common";
+
+export const EPISODE_TYPES = ["full", "trailer", "bonus"] as const;
+export const EPISODE_STATUSES = ["draft", "processing", "ready", "scheduled", "published", "failed"] as const;
+
+const positiveIntOrNull = (max: number, what: string) =>
+  z
+    .number({ error: `${what} must be a whole number.` })
+    .int(`${what} must be a whole number.`)
+    .min(1, `${what} starts at 1.`)
+    .max(max, `${what} is at most ${max}.`)
+    .nullish()
+    .transform((v) => v ?? null);
+
+const episodeFields = {
+  title: z.string({ error: "Enter a title." }).trim().min(1, "Enter a title.").max(200, "At most 200 characters."),
+  slug: slugSchema.optional(),
+  description: z.string().trim().max(20000, "At most 20000 characters.").default(""),
+  seasonNumber: positiveIntOrNull(9999, "Season"),
+  episodeNumber: positiveIntOrNull(99999, "Episode number"),
+  episodeType: z.enum(EPISODE_TYPES, { error: "Choose full, trailer or bonus." }).default("full"),
+  explicit: z.boolean({ error: "Must be true or false." }).default(false),
+};
+
+export const createEpisodeSchema = z.strictObject(episodeFields);
+export type CreateEpisodeInput = z.infer<typeof createEpisodeSchema>;
+
+export const updateEpisodeSchema = z.strictObject({
+  title: episodeFields.title.optional(),
+  slug: slugSchema.optional(),
+  description: z.string().trim().max(20000, "At most 20000 characters.").optional(),
+  seasonNumber: episodeFields.seasonNumber.optional(),
+  episodeNumber: episodeFields.episodeNumber.optional(),
+  episodeType: z.enum(EPISODE_TYPES, { error: "Choose full, trailer or bonus." }).optional(),
+  explicit: z.boolean({ error: "Must be true or false." }).optional(),
+});
+export type UpdateEpisodeInput = z.infer<typeof updateEpisodeSchema>;
+
+export const episodeSchema = z.object({
+  id: z.string(),
+  podcastId: z.string(),
+  slug: z.string(),
+  guid: z.string(),
+  title: z.string(),
+  description: z.string(),
+  seasonNumber: z.number().int().nullable(),
+  episodeNumber: z.number().int().nullable(),
+  episodeType: z.enum(EPISODE_TYPES),
+  explicit: z.boolean(),
+  status: z.enum(EPISODE_STATUSES),
+  publishAt: z.iso.datetime().nullable(),
+  publishedAt: z.iso.datetime().nullable(),
+  audioFileId: z.string().nullable(),
+  durationSeconds: z.number().int().nullable(),
+  sizeBytes: z.number().int().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+
+export const publishSchema = z.strictObject({
+  /** Omitted or past: publish now. Future: schedule. */
+  at: z.iso
+    .datetime({ offset: true, error: "Use an ISO 8601 date and time with a time zone, like 2026-12-01T09:00:00+01:00." })
+    .nullish()
+    .transform((v) => (v ? new Date(v) : null)),
+});

@@ -1,0 +1,95 @@
+import { z } from "zod";
+import { CATEGORY_NAMES, categoryProblem } from "@/lib/apple-categories";
+import { idSchema, optionalText, slugSchema } from "./common";
+import { processingOverridesSchema } from "./processing";
+
+const podcastFields = {
+  title: z.string({ error: "Enter a title." }).trim().min(1, "Enter a title.").max(200, "At most 200 characters."),
+  slug: slugSchema.optional(),
+  description: z.string().trim().max(4000, "At most 4000 characters.").default(""),
+  author: z.string().trim().max(200, "At most 200 characters.").default(""),
+  ownerName: z.string().trim().max(200, "At most 200 characters.").default(""),
+  ownerEmail: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254)
+    .refine((v) => v === "" || z.email().safeParse(v).success, "Enter a valid e-mail address.")
+    .default(""),
+  language: z
+    .string()
+    .trim()
+    .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, "Use a language code like en or en-US.")
+    .default("en"),
+  category: z.enum(CATEGORY_NAMES, { error: "Choose a category from Apple's list." }).nullish().transform((v) => v ?? null),
+  subcategory: optionalText(100),
+  explicit: z.boolean({ error: "Must be true or false." }).default(false),
+  type: z.enum(["episodic", "serial"], { error: "Choose episodic or serial." }).default("episodic"),
+  website: z
+    .string()
+    .trim()
+    .max(500)
+    .nullish()
+    .transform((v) => (v ? v : null))
+    .refine((v) => v === null || /^https?:\/\/[^\s]+$/i.test(v), "Enter a full http(s) address."),
+  copyright: optionalText(300),
+  coverFileId: idSchema.nullish().transform((v) => v ?? null),
+  /** Intro and outro music every episode gets unless its processing says otherwise. */
+  introFileId: idSchema.nullish().transform((v) => v ?? null),
+  outroFileId: idSchema.nullish().transform((v) => v ?? null),
+  /** Processing defaults for the podcast's episodes (any subset of the options). */
+  processing: processingOverridesSchema.nullish().transform((v) => v ?? null),
+};
+
+function checkCategory(value: { category?: string | null; subcategory?: string | null }, ctx: z.RefinementCtx) {
+  const problem = categoryProblem(value.category, value.subcategory);
+  if (problem) ctx.addIssue({ code: "custom", path: ["subcategory"], message: problem });
+}
+
+export const createPodcastSchema = z.strictObject(podcastFields).superRefine(checkCategory);
+export type CreatePodcastInput = z.infer<typeof createPodcastSchema>;
+
+// PATCH: every field optional and without defaults, so only what is sent changes.
+export const updatePodcastSchema = z.strictObject({
+  title: podcastFields.title.optional(),
+  slug: slugSchema.optional(),
+  description: z.string().trim().max(4000, "At most 4000 characters.").optional(),
+  author: z.string().trim().max(200).optional(),
+  ownerName: z.string().trim().max(200).optional(),
+  ownerEmail: podcastFields.ownerEmail.unwrap().optional(),
+  language: podcastFields.language.unwrap().optional(),
+  category: podcastFields.category.optional(),
+  subcategory: podcastFields.subcategory.optional(),
+  explicit: z.boolean({ error: "Must be true or false." }).optional(),
+  type: z.enum(["episodic", "serial"], { error: "Choose episodic or serial." }).optional(),
+  website: podcastFields.website.optional(),
+  copyright: podcastFields.copyright.optional(),
+  coverFileId: podcastFields.coverFileId.optional(),
+  introFileId: podcastFields.introFileId.optional(),
+  outroFileId: podcastFields.outroFileId.optional(),
+  processing: podcastFields.processing.optional(),
+});
+export type UpdatePodcastInput = z.infer<typeof updatePodcastSchema>;
+
+export const podcastSchema = z.object({
+  id: z.string(),
+  slug: z.string(),
+  title: z.string(),
+  description: z.string(),
+  author: z.string(),
+  ownerName: z.string(),
+  ownerEmail: z.string(),
+  language: z.string(),
+  category: z.string().nullable(),
+  subcategory: z.string().nullable(),
+  explicit: z.boolean(),
+  type: z.enum(["episodic", "serial"]),
+  website: z.string().nullable(),
+  copyright: z.string().nullable(),
+  coverFileId: z.string().nullable(),
+  introFileId: z.string().nullable(),
+  outroFileId: z.string().nullable(),
+  processing: processingOverridesSchema.nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
