@@ -1,5 +1,6 @@
 import { migrateDatabase } from "@/db/migrate";
 import { configureAuthEnvironment, getAuthSecret, getEnv } from "@/lib/env";
+import { sweepDirectUploads } from "@/lib/data/direct-uploads";
 import { sweepWorkDirs } from "@/lib/data/processing";
 import { startJobs } from "@/lib/jobs/start";
 import { log, setLogLevel } from "@/lib/log";
@@ -18,4 +19,13 @@ export async function startServer() {
   if (swept) log.info("removed stale processing work folders", { count: swept });
   const parts = await sweepUploadParts();
   if (parts) console.log(`[podcastpro] removed ${parts} stale upload part(s)`);
+  // Direct uploads a closed tab never finished: aborted once their day is over, so their parts
+  // stop costing storage (hourly; every instance may do it, aborting twice is harmless).
+  const sweepDirect = () =>
+    sweepDirectUploads().then(
+      (count) => count && log.info("aborted stale direct uploads", { count }),
+      (err: unknown) => log.warn("sweeping direct uploads failed", { err }),
+    );
+  void sweepDirect();
+  setInterval(sweepDirect, 3600_000).unref();
 }

@@ -44,6 +44,7 @@ interface Fixture {
   imageFileId: string;
   tokenId: string;
   runId: string;
+  uploadId: string;
 }
 
 let a: { id: string; email: string; name: string; password: string; viewer: Viewer; token: string };
@@ -77,6 +78,7 @@ const ID_AFTER: Record<string, (f: Fixture) => string> = {
   files: (f) => f.audioFileId,
   runs: (f) => f.runId,
   tokens: (f) => f.tokenId,
+  uploads: (f) => f.uploadId,
 };
 
 /** Params for a route template, filled with A's ids; throws on a segment it does not know. */
@@ -111,10 +113,12 @@ const BODIES: Record<string, unknown> = {
   "PUT /episodes/[id]/transcript": { format: "vtt", text: "WEBVTT\n\n00:00.000 --> 00:01.000\nHijacked\n" },
   "POST /episodes/[id]/process": () => ({ audioFileId: A.audioFileId }),
   "PATCH /files/[id]": { originalFilename: "hijacked.wav" },
+  "POST /uploads/[id]/parts": { partNumbers: [1] },
+  "POST /uploads/[id]/complete": { parts: [{ partNumber: 1, etag: "planted" }] },
 };
 
 /** Routes without an id of A's that act on the caller's own account: not cross-user probes. */
-const OWN_SCOPE = new Set(["POST /users", "POST /tokens", "POST /podcasts", "POST /files", "POST /me/password"]);
+const OWN_SCOPE = new Set(["POST /users", "POST /tokens", "POST /podcasts", "POST /files", "POST /uploads", "POST /me/password"]);
 
 const upload = async (viewer: Viewer, file: string) => (await import("@/tests/factories")).uploadFromPath(viewer, file);
 
@@ -134,12 +138,13 @@ async function snapshotA() {
     tokens: (await db.select().from(tables.apiTokens).where(eq(tables.apiTokens.userId, a.id))).map((t) => ({ ...t, lastUsedAt: null })),
     processing: await db.select().from(tables.episodeProcessing).where(inArray(tables.episodeProcessing.episodeId, episodeIds)),
     runs: (await db.select().from(tables.jobRuns)).map((r) => ({ id: r.id, status: r.status })),
+    directUploads: await db.select().from(tables.directUploads).where(eq(tables.directUploads.ownerId, a.id)),
   });
 }
 
 /** Strings of A's that must never appear in anything B gets back. */
 function secretsOfA(): string[] {
-  return [a.id, a.email, A.podcastId, A.podcastTitle, A.episodeId, A.episodeTitle, A.draftEpisodeId, A.audioFileId, A.imageFileId, A.tokenId, A.runId, "a-recording.wav", "a-cover.png"];
+  return [a.id, a.email, A.podcastId, A.podcastTitle, A.episodeId, A.episodeTitle, A.draftEpisodeId, A.audioFileId, A.imageFileId, A.tokenId, A.runId, A.uploadId, "a-recording.wav", "a-cover.png", "a-direct-upload.wav"];
 }
 
 function record(res: ApiResult) {
@@ -201,6 +206,25 @@ beforeAll(async () => {
   }, 90_000, "A's processing to end");
 
   const { listApiTokens } = await import("@/lib/data/tokens");
+  // An unfinished direct upload of A's (the row alone: storage here is local disk, and the
+  // ownership check comes before anything touches a bucket).
+  const { db, tables } = await import("@/db");
+  const { newId } = await import("@/lib/ids");
+  const { newStorageKey } = await import("@/lib/storage");
+  const [directUpload] = await db
+    .insert(tables.directUploads)
+    .values({
+      id: newId(),
+      ownerId: a.id,
+      storageKey: newStorageKey("media"),
+      multipartId: "a-multipart",
+      originalFilename: "a-direct-upload.wav",
+      sizeBytes: 1000,
+      partSize: 8 * 1024 * 1024,
+      createdAt: new Date(),
+      expiresAt: new Date(Date.now() + 3600_000),
+    })
+    .returning();
   A = {
     podcastId: podcast.id,
     podcastSlug: podcast.slug,
@@ -212,6 +236,7 @@ beforeAll(async () => {
     imageFileId: cover.id,
     tokenId: (await listApiTokens(a.viewer))[0]!.id,
     runId: ended.runId!,
+    uploadId: directUpload!.id,
   };
   expect(A.runId).toBeTruthy();
 }, 180_000);

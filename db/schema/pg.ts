@@ -41,6 +41,29 @@ export const mediaFiles = pgTable(
   (t) => [uniqueIndex("media_files_owner_sha256_uq").on(t.ownerId, t.sha256)],
 );
 
+/**
+ * Uploads a client sends straight to object storage (a multipart upload with presigned part
+ * URLs, lib/data/direct-uploads.ts); the row is removed when the upload completes or is aborted,
+ * and ones left past `expires_at` are aborted by a sweep.
+ */
+export const directUploads = pgTable(
+  "direct_uploads",
+  {
+    id: id(),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    storageKey: text("storage_key").notNull().unique(),
+    multipartId: text("multipart_id").notNull(),
+    originalFilename: text("original_filename").notNull(),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+    partSize: integer("part_size").notNull(),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+  },
+  (t) => [index("direct_uploads_owner_idx").on(t.ownerId), index("direct_uploads_expires_idx").on(t.expiresAt)],
+);
+
 export const podcasts = pgTable(
   "podcasts",
   {

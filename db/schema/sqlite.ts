@@ -41,6 +41,29 @@ export const mediaFiles = sqliteTable(
   (t) => [uniqueIndex("media_files_owner_sha256_uq").on(t.ownerId, t.sha256)],
 );
 
+/**
+ * Uploads a client sends straight to object storage (a multipart upload with presigned part
+ * URLs, lib/data/direct-uploads.ts); the row is removed when the upload completes or is aborted,
+ * and ones left past `expires_at` are aborted by a sweep.
+ */
+export const directUploads = sqliteTable(
+  "direct_uploads",
+  {
+    id: id(),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    storageKey: text("storage_key").notNull().unique(),
+    multipartId: text("multipart_id").notNull(),
+    originalFilename: text("original_filename").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    partSize: integer("part_size").notNull(),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("direct_uploads_owner_idx").on(t.ownerId), index("direct_uploads_expires_idx").on(t.expiresAt)],
+);
+
 export const podcasts = sqliteTable(
   "podcasts",
   {

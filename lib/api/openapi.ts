@@ -2,7 +2,14 @@ import { z } from "zod";
 import { createEpisodeSchema, episodeSchema, publishSchema, updateEpisodeSchema } from "@/lib/validation/episode";
 import { createPodcastSchema, podcastSchema, updatePodcastSchema } from "@/lib/validation/podcast";
 import { changePasswordSchema, createTokenSchema, signUpSchema } from "@/lib/validation/user";
-import { mediaFileSchema, renameFileSchema } from "@/lib/validation/media";
+import {
+  completeDirectUploadSchema,
+  directUploadSchema,
+  mediaFileSchema,
+  presignPartsSchema,
+  renameFileSchema,
+  startDirectUploadSchema,
+} from "@/lib/validation/media";
 import { startProcessingSchema } from "@/lib/validation/processing";
 
 /** The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas the routes use. */
@@ -71,6 +78,10 @@ export function buildOpenApiDocument() {
         Episode: output(episodeSchema),
         MediaFile: output(mediaFileSchema),
         RenameFile: input(renameFileSchema),
+        DirectUpload: output(directUploadSchema),
+        StartDirectUpload: input(startDirectUploadSchema),
+        PresignParts: input(presignPartsSchema),
+        CompleteDirectUpload: input(completeDirectUploadSchema),
         StartProcessing: input(startProcessingSchema),
         Processing: { type: "object", description: "runId, status (queued|running|succeeded|failed|cancelled), progress 0–1, step, error, stats, options, sourceFileId, introFileId, outroFileId, outputFileId, createdAt, startedAt, finishedAt" },
         Run: { type: "object", description: "A background job run with its steps, attempts, timings and errors" },
@@ -118,6 +129,42 @@ export function buildOpenApiDocument() {
         get: { ...secured, parameters: [idParam], responses: { ...ok("MediaFile"), ...errors(401, 404) } },
         patch: { ...secured, parameters: [idParam], requestBody: body("RenameFile"), responses: { ...ok("MediaFile"), ...errors(400, 401, 404, 415, 422) } },
         delete: { ...secured, parameters: [idParam], responses: { ...noContent, ...errors(401, 404, 409) } },
+      },
+      "/uploads": {
+        post: {
+          ...secured,
+          summary: "Begin a direct upload to object storage (multipart, presigned part URLs); 409 when the server keeps media on local disk (use POST /files)",
+          requestBody: body("StartDirectUpload"),
+          responses: { ...ok("DirectUpload", "201", "Begun"), ...errors(400, 401, 409, 413, 415, 422) },
+        },
+      },
+      "/uploads/{id}": {
+        get: { ...secured, summary: "An unfinished direct upload (to resume it)", parameters: [idParam], responses: { ...ok("DirectUpload"), ...errors(401, 404) } },
+        delete: { ...secured, summary: "Abort a direct upload and drop its parts", parameters: [idParam], responses: { ...noContent, ...errors(401, 404, 409) } },
+      },
+      "/uploads/{id}/parts": {
+        post: {
+          ...secured,
+          summary: "Presigned URLs to PUT parts to (valid one hour); each PUT answers the part's ETag",
+          parameters: [idParam],
+          requestBody: body("PresignParts"),
+          responses: {
+            "200": {
+              description: "One URL per part",
+              content: { "application/json": { schema: { type: "object", properties: { parts: { type: "array", items: { type: "object", properties: { partNumber: { type: "integer" }, url: { type: "string" } } } }, expiresAt: { type: "string", format: "date-time" } } } } },
+            },
+            ...errors(400, 401, 404, 409, 415, 422),
+          },
+        },
+      },
+      "/uploads/{id}/complete": {
+        post: {
+          ...secured,
+          summary: "Join the parts and add the file to the library, sniffed like any upload; 200 when the same bytes are already there",
+          parameters: [idParam],
+          requestBody: body("CompleteDirectUpload"),
+          responses: { ...ok("MediaFile", "201", "Stored"), ...ok("MediaFile", "200", "Already in your library"), ...errors(400, 401, 404, 409, 413, 415, 422) },
+        },
       },
       "/files/{id}/content": { get: { ...secured, summary: "The file's bytes (byte ranges supported)", parameters: [idParam], responses: { "200": { description: "The file" }, "206": { description: "A byte range" }, ...errors(401, 404, 416) } } },
       "/episodes/{id}/process": { post: { ...secured, summary: "Master the episode's audio in the background", parameters: [idParam], requestBody: body("StartProcessing"), responses: { ...ok("Processing", "202", "Queued"), ...errors(400, 401, 404, 409, 415, 422) } } },

@@ -93,8 +93,18 @@ function uploadError(err: MediaError): AppError {
  * trusted by name), checked against the storage quota, stored under a generated key (the
  * client's filename is display metadata only), once per identical content. The temp file is
  * always consumed. `created` is false when the same bytes were already in the library.
+ * `storedKey`: the bytes are already in storage there (a direct upload, `received.tempPath`
+ * being a local copy); that object becomes the file, or is removed if it does not.
  */
-export async function ingestUpload(viewer: Viewer, received: ReceivedFile): Promise<{ file: MediaFile; created: boolean }> {
+export async function ingestUpload(
+  viewer: Viewer,
+  received: ReceivedFile,
+  opts: { storedKey?: string } = {},
+): Promise<{ file: MediaFile; created: boolean }> {
+  const storage = getStorage();
+  // A direct upload is already in storage under `storedKey`: keep it if it becomes the file,
+  // remove it otherwise (refused, or the same bytes already in the library).
+  let keep = false;
   try {
     const existing = await findBySha(viewer, received.sha256);
     if (existing) return { file: toMediaFile(existing), created: false };
@@ -109,9 +119,8 @@ export async function ingestUpload(viewer: Viewer, received: ReceivedFile): Prom
     const quotaBytes = getEnv().STORAGE_QUOTA_BYTES;
     const used = await storageUsed(viewer);
     if (used + received.sizeBytes > quotaBytes) throw quotaExceeded(quotaBytes, used);
-    const storage = getStorage();
-    const key = newStorageKey("media");
-    await storage.putFile(key, received.tempPath, { contentType: info.mimeType });
+    const key = opts.storedKey ?? newStorageKey("media");
+    if (!opts.storedKey) await storage.putFile(key, received.tempPath, { contentType: info.mimeType });
     const values = {
       id: newId(),
       ownerId: viewer.userId,
@@ -131,15 +140,17 @@ export async function ingestUpload(viewer: Viewer, received: ReceivedFile): Prom
     };
     try {
       const [row] = await db.insert(tables.mediaFiles).values(values).returning();
+      keep = true;
       return { file: toMediaFile(row!), created: true };
     } catch (err) {
-      await storage.delete(key);
+      if (!opts.storedKey) await storage.delete(key);
       const raced = isUniqueViolation(err) ? await findBySha(viewer, received.sha256) : undefined;
       if (raced) return { file: toMediaFile(raced), created: false };
       throw err;
     }
   } finally {
     await fsp.rm(received.tempPath, { force: true });
+    if (opts.storedKey && !keep) await storage.delete(opts.storedKey);
   }
 }
 

@@ -4,9 +4,9 @@ import { getEnv } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { LocalDiskStorage } from "./local";
 import { S3Storage } from "./s3";
-import type { DeliveryOptions, Storage } from "./types";
+import type { DeliveryOptions, DirectUploadTarget, Storage } from "./types";
 
-export type { DeliveryOptions, Storage } from "./types";
+export type { DeliveryOptions, DirectUploadTarget, Storage } from "./types";
 
 /** A fresh storage key: random, two levels of fan-out, a fixed suffix. */
 export function newStorageKey(prefix: "media" | "out" = "media"): string {
@@ -47,6 +47,12 @@ function createStorage(): Storage {
 export async function deliveryUrl(key: string, opts?: DeliveryOptions): Promise<string | null> {
   const s = getStorage();
   return s.deliveryUrl ? s.deliveryUrl(key, opts) : null;
+}
+
+/** Where clients can upload straight into storage (object storage), or null (local disk). */
+export function getDirectUploads(): DirectUploadTarget | null {
+  const s = getStorage();
+  return "createMultipart" in s ? (s as Storage & DirectUploadTarget) : null;
 }
 
 /** A private scratch directory under DATA_DIR (same file system as local storage, so moves are renames). */

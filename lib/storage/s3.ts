@@ -4,10 +4,20 @@ import path from "node:path";
 import crypto from "node:crypto";
 import { PassThrough, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { checkStorageKey, type DeliveryOptions, type Storage } from "./types";
+import { checkStorageKey, type DeliveryOptions, type DirectUploadTarget, type Storage } from "./types";
 
 export interface S3StorageOptions {
   bucket: string;
@@ -32,7 +42,7 @@ const QUEUE_SIZE = 4;
 const CACHE_MAX_AGE_MS = 24 * 3600 * 1000;
 
 /** S3-compatible object storage (AWS S3, Cloudflare R2, MinIO…), one object per key. */
-export class S3Storage implements Storage {
+export class S3Storage implements Storage, DirectUploadTarget {
   readonly client: S3Client;
   private lastPrune = 0;
 
@@ -133,6 +143,43 @@ export class S3Storage implements Storage {
       ResponseContentDisposition: opts.contentDisposition,
     });
     return getSignedUrl(this.client, command, { expiresIn: this.opts.presignSeconds ?? 600 });
+  }
+
+  async createMultipart(key: string, opts: { contentType?: string } = {}) {
+    const res = await this.client.send(
+      new CreateMultipartUploadCommand({ Bucket: this.opts.bucket, Key: checkStorageKey(key), ContentType: opts.contentType }),
+    );
+    if (!res.UploadId) throw new Error(`the bucket started no multipart upload for ${key}`);
+    return res.UploadId;
+  }
+
+  presignPart(key: string, multipartId: string, partNumber: number, expiresInSeconds: number) {
+    const command = new UploadPartCommand({ Bucket: this.opts.bucket, Key: checkStorageKey(key), UploadId: multipartId, PartNumber: partNumber });
+    return getSignedUrl(this.client, command, { expiresIn: expiresInSeconds });
+  }
+
+  async completeMultipart(key: string, multipartId: string, parts: { partNumber: number; etag: string }[]) {
+    await this.client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: this.opts.bucket,
+        Key: checkStorageKey(key),
+        UploadId: multipartId,
+        MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+      }),
+    );
+  }
+
+  async abortMultipart(key: string, multipartId: string) {
+    try {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.opts.bucket, Key: checkStorageKey(key), UploadId: multipartId }));
+    } catch (err) {
+      if (!isMissing(err) && (err as { name?: string }).name !== "NoSuchUpload") throw err;
+    }
+  }
+
+  /** Throws unless the bucket answers with these credentials (the health check). */
+  async check() {
+    await this.client.send(new HeadBucketCommand({ Bucket: this.opts.bucket }));
   }
 
   /** Removes cached downloads unused for a day, so the cache does not grow without bound. */

@@ -30,6 +30,22 @@ export interface Storage {
   deliveryUrl?(key: string, opts?: DeliveryOptions): Promise<string | null>;
 }
 
+/**
+ * Uploads that clients send straight into object storage as a multipart upload, one presigned
+ * URL per part (lib/data/direct-uploads.ts), so the bytes never pass through the app.
+ * Implemented by object storage only: `getDirectUploads()` in `@/lib/storage` is null on disk.
+ */
+export interface DirectUploadTarget {
+  /** Starts a multipart upload of `key`; returns the storage's upload id. */
+  createMultipart(key: string, opts?: { contentType?: string }): Promise<string>;
+  /** A URL a client can PUT part `partNumber` (1-based) to, valid for `expiresInSeconds`. */
+  presignPart(key: string, multipartId: string, partNumber: number, expiresInSeconds: number): Promise<string>;
+  /** Joins the parts (each with the ETag its PUT answered) into the object `key`. */
+  completeMultipart(key: string, multipartId: string, parts: { partNumber: number; etag: string }[]): Promise<void>;
+  /** Drops an unfinished upload and its parts; an upload already gone is not an error. */
+  abortMultipart(key: string, multipartId: string): Promise<void>;
+}
+
 export interface DeliveryOptions {
   /** Content-Type the response should carry (presigned URLs only: a CDN serves what is stored). */
   contentType?: string;

@@ -34,7 +34,7 @@ export interface UploadAllowance {
   usedBytes: number;
 }
 
-const tooLarge = (max: number) =>
+export const tooLarge = (max: number) =>
   new AppError("too_large", `The file is larger than the limit of ${formatBytes(max)}.`, { details: { limitBytes: max } });
 
 /** 413 for an upload that does not fit in what is left of the user's storage quota. */

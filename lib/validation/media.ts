@@ -30,3 +30,45 @@ export const mediaFileSchema = z.object({
   width: z.number().int().nullable().optional(),
   height: z.number().int().nullable().optional(),
 });
+
+/** Starting a direct upload (object storage): what the client is about to send. */
+export const startDirectUploadSchema = z.strictObject({
+  filename: z.string({ error: "Give the file's name." }).max(1000, "At most 1000 characters."),
+  sizeBytes: z
+    .number({ error: "Give the file's size in bytes." })
+    .int("A whole number of bytes.")
+    .min(1, "The file is empty.")
+    .max(Number.MAX_SAFE_INTEGER),
+});
+
+/** Presigned URLs for these parts of a direct upload, at most 100 at a time. */
+export const presignPartsSchema = z.strictObject({
+  partNumbers: z
+    .array(z.number().int().min(1, "Part numbers start at 1.").max(10_000), { error: "A list of part numbers." })
+    .min(1, "Ask for at least one part.")
+    .max(100, "At most 100 parts at a time."),
+});
+
+/** Finishing a direct upload: every part with the ETag its PUT answered. */
+export const completeDirectUploadSchema = z.strictObject({
+  parts: z
+    .array(
+      z.strictObject({
+        partNumber: z.number().int().min(1).max(10_000),
+        etag: z.string().min(1).max(200),
+      }),
+      { error: "A list of {partNumber, etag}." },
+    )
+    .min(1, "Send every part's ETag.")
+    .max(10_000),
+});
+
+export const directUploadSchema = z.object({
+  id: z.string(),
+  originalFilename: z.string(),
+  sizeBytes: z.number().int(),
+  partSize: z.number().int(),
+  partCount: z.number().int(),
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+});
