@@ -4,9 +4,11 @@ import { defineConfig, devices } from "@playwright/test";
 /**
  * The end-to-end suite runs twice, once per database, each project against its own production
  * server (`next start`, so run `next build` first) with a fresh DATA_DIR and, for PostgreSQL,
- * a fresh database: see scripts/e2e-server.ts. `E2E_DATABASES=sqlite` runs just one.
+ * a fresh database: see scripts/e2e-server.ts. A third project, `s3`, runs the specs about
+ * object storage (`*.s3.spec.ts`: direct uploads from the browser) against a server whose media
+ * live in an S3-protocol server on loopback. `E2E_DATABASES=sqlite` runs just one.
  */
-const DATABASES = ["sqlite", "postgres"] as const;
+const DATABASES = ["sqlite", "postgres", "s3"] as const;
 type Database = (typeof DATABASES)[number];
 
 const databases = (process.env.E2E_DATABASES ?? DATABASES.join(","))
@@ -19,7 +21,7 @@ const databases = (process.env.E2E_DATABASES ?? DATABASES.join(","))
 
 // The config is loaded again in every worker: pick the ports once and let the workers inherit
 // them. Random by default so that two checkouts (or a dev server) never collide.
-process.env.E2E_PORT ??= String(20000 + 2 * Math.floor(Math.random() * 10000));
+process.env.E2E_PORT ??= String(20000 + DATABASES.length * Math.floor(Math.random() * 10000));
 const basePort = Number(process.env.E2E_PORT);
 const baseUrl = (database: Database) => `http://127.0.0.1:${basePort + DATABASES.indexOf(database)}`;
 
@@ -60,6 +62,7 @@ export default defineConfig({
   projects: databases.map((database) => ({
     name: database,
     use: { ...devices["Desktop Chrome"], baseURL: baseUrl(database), launchOptions },
+    ...(database === "s3" ? { testMatch: /\.s3\.spec\.ts$/ } : { testIgnore: /\.s3\.spec\.ts$/ }),
   })),
   webServer: databases.map((database) => ({
     name: database,

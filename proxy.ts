@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getEnv } from "@/lib/env";
-import { contentSecurityPolicy } from "@/lib/http/security-headers";
+import { contentSecurityPolicy, storageOrigins } from "@/lib/http/security-headers";
 
 /**
  * Security headers on every response, in one place.
@@ -10,7 +10,8 @@ import { contentSecurityPolicy } from "@/lib/http/security-headers";
  * the request's Content-Security-Policy header and puts it on the scripts it renders, which is
  * why every page is rendered dynamically (they are: the root layout reads the session).
  * Styles allow 'unsafe-inline' because React style attributes (the analytics bars) cannot carry
- * a nonce; audio and images come from this origin only.
+ * a nonce; audio and images come from this origin only, or from object storage when media lives
+ * there (audio redirects to presigned URLs, and direct uploads PUT parts to the bucket).
  *
  * Framing: nothing may frame the app ('none'), except the public podcast and episode pages
  * under /p/, which hold no signed-in actions and can be embedded as a player elsewhere.
@@ -23,7 +24,8 @@ export function proxy(request: NextRequest) {
   const isApi = path.startsWith("/api/");
   const embeddable = path.startsWith("/p/");
   const nonce = isApi ? undefined : Buffer.from(crypto.randomUUID()).toString("base64");
-  const csp = contentSecurityPolicy({ nonce, https, embeddable, dev: getEnv().NODE_ENV === "development" });
+  const env = getEnv();
+  const csp = contentSecurityPolicy({ nonce, https, embeddable, dev: env.NODE_ENV === "development", storage: storageOrigins(env) });
 
   let response: NextResponse;
   if (nonce) {

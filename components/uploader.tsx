@@ -1,7 +1,8 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { discardUpload, sentBytes, unfinishedUploads, uploadDirect, type Answer, type SavedUpload } from "./direct-upload";
 
 interface Item {
   key: string;
@@ -10,12 +11,13 @@ interface Item {
   loaded: number;
   state: "queued" | "uploading" | "checking" | "done" | "duplicate" | "error";
   message?: string;
+  resumed?: boolean;
 }
 
 const CONCURRENCY = 2;
 
-/** Sends one file to the API with progress; resolves with the status and JSON body. */
-function send(file: File, onProgress: (loaded: number) => void): Promise<{ status: number; body: { error?: { message?: string } } | null }> {
+/** Sends one file through the app (multipart form) with progress; resolves with the status and JSON body. */
+function send(file: File, onProgress: (loaded: number) => void): Promise<Answer> {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/v1/files");
@@ -29,9 +31,17 @@ function send(file: File, onProgress: (loaded: number) => void): Promise<{ statu
   });
 }
 
-/** Drag-and-drop (or pick) several files; each uploads with its own progress bar. */
-export function Uploader({ maxBytes }: { maxBytes: number }) {
+/**
+ * Drag-and-drop (or pick) several files; each uploads with its own progress bar. `direct`: the
+ * server keeps media in object storage, so files go straight to the bucket in resumable parts
+ * (./direct-upload.ts) instead of through the app.
+ */
+export function Uploader({ maxBytes, direct = false }: { maxBytes: number; direct?: boolean }) {
   const [items, setItems] = useState<Item[]>([]);
+  const [unfinished, setUnfinished] = useState<SavedUpload[]>([]);
+  useEffect(() => {
+    if (direct) setUnfinished(unfinishedUploads());
+  }, [direct]);
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const router = useRouter();
@@ -54,18 +64,19 @@ export function Uploader({ maxBytes }: { maxBytes: number }) {
             continue;
           }
           update(key, { state: "uploading" });
-          const { status, body } = await send(file, (loaded) =>
-            update(key, { loaded, state: loaded >= file.size ? "checking" : "uploading" }),
-          );
+          const { status, body } = direct
+            ? await uploadDirect(file, (loaded, resumed) => update(key, { loaded, resumed, state: loaded >= file.size ? "checking" : "uploading" }))
+            : await send(file, (loaded) => update(key, { loaded, state: loaded >= file.size ? "checking" : "uploading" }));
           if (status === 201) update(key, { state: "done", loaded: file.size });
           else if (status === 200) update(key, { state: "duplicate", loaded: file.size, message: "Already in your library." });
           else update(key, { state: "error", message: body?.error?.message ?? "The upload failed. Check your connection and try again." });
         }
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      if (direct) setUnfinished(unfinishedUploads());
       router.refresh();
     },
-    [maxBytes, router],
+    [direct, maxBytes, router],
   );
 
   return (
@@ -102,6 +113,30 @@ export function Uploader({ maxBytes }: { maxBytes: number }) {
           />
         </label>
       </div>
+      {unfinished.length > 0 && (
+        <div role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm" aria-label="Unfinished uploads">
+          <p className="font-medium">Unfinished uploads — choose the same file again to continue where it stopped:</p>
+          <ul className="mt-1 space-y-1">
+            {unfinished.map((u) => (
+              <li key={u.key} className="flex items-center justify-between gap-2">
+                <span className="truncate">
+                  {u.name} · {Math.floor((100 * sentBytes(u)) / u.size)}% sent
+                </span>
+                <button
+                  type="button"
+                  className="text-red-700 underline"
+                  onClick={() => {
+                    setUnfinished((all) => all.filter((x) => x.key !== u.key));
+                    void discardUpload(u);
+                  }}
+                >
+                  Discard
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {items.length > 0 && (
         <ul className="space-y-2" aria-label="Uploads">
           {items.map((i) => {
@@ -111,7 +146,7 @@ export function Uploader({ maxBytes }: { maxBytes: number }) {
                 <div className="flex justify-between gap-2">
                   <span className="truncate font-medium">{i.name}</span>
                   <span className={i.state === "error" ? "text-red-700" : "text-slate-600"}>
-                    {{ queued: "Waiting…", uploading: `${pct}%`, checking: "Checking…", done: "Uploaded", duplicate: "Already uploaded", error: "Failed" }[i.state]}
+                    {{ queued: "Waiting…", uploading: `${i.resumed ? "Resuming · " : ""}${pct}%`, checking: "Checking…", done: "Uploaded", duplicate: "Already uploaded", error: "Failed" }[i.state]}
                   </span>
                 </div>
                 <progress className="mt-2 h-2 w-full" max={100} value={i.state === "error" ? 0 : pct} aria-label={`Upload of ${i.name}`} />

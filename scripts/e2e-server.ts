@@ -1,11 +1,12 @@
 /**
  * One production server for the end-to-end tests; playwright.config.ts starts one per database:
  *
- *   node --import tsx scripts/e2e-server.ts <sqlite|postgres> <port>
+ *   node --import tsx scripts/e2e-server.ts <sqlite|postgres|s3> <port>
  *
  * Each gets a fresh DATA_DIR under .test-data/ and, for PostgreSQL, a freshly created database
- * on TEST_DATABASE_URL's server. Both are removed when the server stops (Playwright sends
- * SIGTERM). A PostgreSQL that cannot be reached fails the run: the suite is never skipped.
+ * on TEST_DATABASE_URL's server; `s3` is SQLite with media in an S3-protocol server (s3rver) on
+ * loopback, for direct uploads from the browser. All are removed when the server stops
+ * (Playwright sends SIGTERM). A PostgreSQL that cannot be reached fails the run: the suite is never skipped.
  * The app migrates the database itself on start (instrumentation.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -13,11 +14,12 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { startTestS3 } from "../lib/storage/s3-test-server";
 
 const [database, portArg] = process.argv.slice(2);
 const port = Number(portArg);
-if ((database !== "sqlite" && database !== "postgres") || !Number.isInteger(port) || port <= 0) {
-  console.error("usage: node --import tsx scripts/e2e-server.ts <sqlite|postgres> <port>");
+if (!["sqlite", "postgres", "s3"].includes(database ?? "") || !Number.isInteger(port) || port <= 0) {
+  console.error("usage: node --import tsx scripts/e2e-server.ts <sqlite|postgres|s3> <port>");
   process.exit(2);
 }
 
@@ -26,6 +28,7 @@ const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1
 const suffix = crypto.randomBytes(4).toString("hex");
 const dataDir = path.join(root, ".test-data", `e2e-${database}-${suffix}`);
 let pgDatabase: string | undefined;
+let s3: Awaited<ReturnType<typeof startTestS3>> | undefined;
 let server: ChildProcess | undefined;
 let exiting = false;
 
@@ -65,6 +68,7 @@ async function cleanUp() {
       log(`could not drop database ${pgDatabase}: ${err.message}`),
     );
   }
+  await s3?.close().catch((err: Error) => log(`could not stop the S3 server: ${err.message}`));
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
@@ -96,9 +100,20 @@ async function main() {
   };
   // Nothing from the caller's own setup may leak into the test server.
   for (const name of Object.keys(env)) {
-    if (/^(DATABASE_URL|AUTH_SECRET|AUTH_TRUST_HOST|NEXTAUTH_.*|INNGEST_.*)$/.test(name)) delete env[name];
+    if (/^(DATABASE_URL|AUTH_SECRET|AUTH_TRUST_HOST|NEXTAUTH_.*|INNGEST_.*|STORAGE_DRIVER|S3_.*)$/.test(name)) delete env[name];
   }
   if (database === "postgres") env.DATABASE_URL = await createDatabase();
+  if (database === "s3") {
+    s3 = await startTestS3();
+    Object.assign(env, {
+      STORAGE_DRIVER: "s3",
+      S3_ENDPOINT: s3.endpoint,
+      S3_BUCKET: s3.bucket,
+      S3_FORCE_PATH_STYLE: "true",
+      S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+      S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+    });
+  }
   if (exiting) return;
 
   const nextBin = require.resolve("next/dist/bin/next", { paths: [root] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy } from "./security-headers";
+import { contentSecurityPolicy, storageOrigins } from "./security-headers";
 
 describe("contentSecurityPolicy", () => {
   it("allows only nonce'd scripts, same-origin media and images, and no framing on app pages", () => {
@@ -23,5 +23,28 @@ describe("contentSecurityPolicy", () => {
     expect(contentSecurityPolicy({ https: false, embeddable: false })).toBe(
       "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
     );
+  });
+
+  it("lets pages reach object storage for audio, images and direct uploads, and nothing else", () => {
+    const base = { S3_BUCKET: "shows", S3_REGION: "eu-west-1", S3_FORCE_PATH_STYLE: false };
+    expect(storageOrigins({ ...base, STORAGE_DRIVER: "local" })).toEqual([]);
+    expect(storageOrigins({ ...base, STORAGE_DRIVER: "s3" })).toEqual([
+      "https://s3.eu-west-1.amazonaws.com",
+      "https://shows.s3.eu-west-1.amazonaws.com",
+      "https://shows.s3.amazonaws.com",
+    ]);
+    const minio = storageOrigins({
+      ...base,
+      STORAGE_DRIVER: "s3",
+      S3_ENDPOINT: "http://127.0.0.1:9000/",
+      S3_FORCE_PATH_STYLE: true,
+      S3_PUBLIC_BASE_URL: "https://cdn.example.com/media",
+    });
+    expect(minio).toEqual(["http://127.0.0.1:9000", "https://cdn.example.com"]);
+    const csp = contentSecurityPolicy({ nonce: "n", https: false, embeddable: false, storage: minio });
+    for (const directive of ["connect-src", "media-src", "img-src"]) {
+      expect(csp).toMatch(new RegExp(`${directive} [^;]*http://127\\.0\\.0\\.1:9000 https://cdn\\.example\\.com`));
+    }
+    expect(csp).toMatch(/script-src 'self' 'nonce-n' 'strict-dynamic';/);
   });
 });

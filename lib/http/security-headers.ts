@@ -1,16 +1,21 @@
-/** Content Security Policy of proxy.ts; `dev` adds 'unsafe-eval' (React's dev tools use eval, production never does). */
-export function contentSecurityPolicy(opts: { nonce?: string; https: boolean; embeddable: boolean; dev?: boolean }): string {
+/**
+ * Content Security Policy of proxy.ts; `dev` adds 'unsafe-eval' (React's dev tools use eval,
+ * production never does). `storage`: origins of object storage (`storageOrigins()`), which
+ * audio and images are redirected to and direct uploads are sent to.
+ */
+export function contentSecurityPolicy(opts: { nonce?: string; https: boolean; embeddable: boolean; dev?: boolean; storage?: string[] }): string {
   const { nonce, https, embeddable, dev = false } = opts;
+  const storage = opts.storage?.length ? ` ${opts.storage.join(" ")}` : "";
   const frameAncestors = embeddable ? "*" : "'none'";
   if (!nonce) return `default-src 'none'; frame-ancestors ${frameAncestors}; base-uri 'none'; form-action 'none'`;
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "media-src 'self' blob:",
+    `img-src 'self' data: blob:${storage}`,
+    `media-src 'self' blob:${storage}`,
     "font-src 'self'",
-    "connect-src 'self'",
+    `connect-src 'self'${storage}`,
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
@@ -19,3 +24,26 @@ export function contentSecurityPolicy(opts: { nonce?: string; https: boolean; em
   ].join("; ");
 }
 
+
+/**
+ * The origins a browser reaches object storage at (STORAGE_DRIVER=s3): the endpoint (path style,
+ * and virtual-hosted `bucket.host` unless path style is forced), AWS's regional hosts when no
+ * endpoint is set, and the public CDN base. Empty with local disk.
+ */
+export function storageOrigins(env: {
+  STORAGE_DRIVER: string;
+  S3_BUCKET?: string;
+  S3_REGION: string;
+  S3_ENDPOINT?: string;
+  S3_FORCE_PATH_STYLE: boolean;
+  S3_PUBLIC_BASE_URL?: string;
+}): string[] {
+  if (env.STORAGE_DRIVER !== "s3") return [];
+  const origins = new Set<string>();
+  const endpoint = new URL(env.S3_ENDPOINT ?? `https://s3.${env.S3_REGION}.amazonaws.com`);
+  origins.add(endpoint.origin);
+  if (!env.S3_FORCE_PATH_STYLE && env.S3_BUCKET) origins.add(`${endpoint.protocol}//${env.S3_BUCKET}.${endpoint.host}`);
+  if (!env.S3_ENDPOINT && env.S3_BUCKET) origins.add(`https://${env.S3_BUCKET}.s3.amazonaws.com`);
+  if (env.S3_PUBLIC_BASE_URL) origins.add(new URL(env.S3_PUBLIC_BASE_URL).origin);
+  return [...origins];
+}

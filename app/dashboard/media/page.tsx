@@ -17,7 +17,7 @@ export default async function MediaPage() {
   return (
     <>
       <h1 className="text-2xl font-semibold">Media library</h1>
-      <Uploader maxBytes={getEnv().MAX_UPLOAD_BYTES} />
+      <Uploader maxBytes={getEnv().MAX_UPLOAD_BYTES} direct={getEnv().STORAGE_DRIVER === "s3"} />
       {files.items.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">
           No files yet. Upload recordings, intro and outro music, and cover art.
