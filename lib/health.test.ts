@@ -5,6 +5,9 @@ import { GET } from "@/app/api/health/route";
 import { getEnv } from "@/lib/env";
 import type { Executor } from "@/lib/jobs/executor";
 import { startExecutor, testClient } from "@/lib/jobs/test-kit";
+import { resetStorageForTests, setStorageForTests } from "@/lib/storage";
+import { S3Storage } from "@/lib/storage/s3";
+import { startTestS3 } from "@/lib/storage/s3-test-server";
 
 async function health() {
   const res = await GET();
@@ -57,6 +60,34 @@ describe("/api/health", () => {
     } finally {
       fs.rmSync(tmp);
       if (fs.existsSync(aside)) fs.renameSync(aside, tmp);
+    }
+  });
+
+  it("with object storage, is 200 while the bucket answers and 503 naming it when it does not", async () => {
+    executor = await startExecutor(testClient("health-bucket"), []);
+    const s3 = await startTestS3();
+    try {
+      setStorageForTests(() => s3.storage);
+      expect((await health()).body.storage).toMatchObject({ ok: true });
+      setStorageForTests(
+        () =>
+          new S3Storage({
+            bucket: "no-such-bucket",
+            region: "us-east-1",
+            endpoint: s3.endpoint,
+            forcePathStyle: true,
+            credentials: s3.credentials,
+            cacheDir: s3.cacheDir,
+          }),
+      );
+      const { status, body } = await health();
+      expect(status).toBe(503);
+      expect(body).toMatchObject({ status: "error", database: { ok: true }, executor: { ok: true }, storage: { ok: false } });
+      expect(body.storage.error).toMatch(/bucket did not answer/);
+      expect(JSON.stringify(body)).not.toContain("S3RVER");
+    } finally {
+      resetStorageForTests();
+      await s3.close();
     }
   });
 });

@@ -7,10 +7,12 @@ import { getEnv } from "@/lib/env";
 import { runningExecutor } from "@/lib/jobs/executor";
 import { jobsMode } from "@/lib/jobs/mode";
 import { log } from "@/lib/log";
+import { getStorage } from "@/lib/storage";
 
 /**
  * The health report `/api/health` serves to load balancers: the database answers a query,
- * storage takes a write + read + delete under DATA_DIR/tmp, and the job executor runs and has
+ * storage takes a write + read + delete under DATA_DIR/tmp (scratch space for uploads and
+ * processing) and, with object storage, the bucket answers; the job executor runs and has
  * looked at its queue lately. Each part is `{ ok, … }`; failures say what went wrong, never secrets.
  */
 export interface HealthReport {
@@ -58,12 +60,22 @@ async function checkStorage(): Promise<HealthReport["storage"]> {
       })(),
       "storage",
     );
-    return { ok: true, ms: Math.round(performance.now() - t0) };
   } catch (err) {
     await fsp.rm(file, { force: true }).catch(() => undefined);
     log.error("health: storage check failed", { component: "health", err });
     return { ok: false, error: `DATA_DIR/tmp is not writable and readable (${(err as NodeJS.ErrnoException).code ?? "error"})` };
   }
+  const storage = getStorage();
+  if (storage.check) {
+    try {
+      await withTimeout(storage.check(), "the bucket");
+    } catch (err) {
+      log.error("health: bucket check failed", { component: "health", err });
+      const name = (err as { name?: string }).name;
+      return { ok: false, error: `the storage bucket did not answer${name && name !== "Error" ? ` (${name})` : ""}` };
+    }
+  }
+  return { ok: true, ms: Math.round(performance.now() - t0) };
 }
 
 function checkExecutor(now = Date.now()): HealthReport["executor"] {

@@ -28,6 +28,8 @@ export interface Storage {
    * test wrappers need not forward it: call `deliveryUrl()` from `@/lib/storage`.
    */
   deliveryUrl?(key: string, opts?: DeliveryOptions): Promise<string | null>;
+  /** Throws unless the backing store answers (object storage: the bucket, with these credentials). */
+  check?(): Promise<void>;
 }
 
 /**
