@@ -73,6 +73,9 @@ export function partSizeFor(sizeBytes: number): number {
   return Math.max(MIN_PART_SIZE, Math.ceil(sizeBytes / MAX_PARTS / MiB) * MiB);
 }
 
+/** Part n's length: the part size, less for the last one. */
+const partLength = (row: { sizeBytes: number; partSize: number }, n: number) => Math.min(row.partSize, row.sizeBytes - (n - 1) * row.partSize);
+
 async function ownRow(viewer: Viewer, id: string): Promise<Row> {
   if (!isUuid(id)) throw notFound("Upload");
   const [row] = await db
@@ -132,7 +135,10 @@ export async function presignParts(
   }
   const unique = [...new Set(partNumbers)];
   const parts = await Promise.all(
-    unique.map(async (partNumber) => ({ partNumber, url: await t.presignPart(row.storageKey, row.multipartId, partNumber, PART_URL_SECONDS) })),
+    unique.map(async (partNumber) => ({
+      partNumber,
+      url: await t.presignPart(row.storageKey, row.multipartId, { partNumber, sizeBytes: partLength(row, partNumber) }, PART_URL_SECONDS),
+    })),
   );
   return { parts, expiresAt: new Date(Date.now() + PART_URL_SECONDS * 1000) };
 }

@@ -153,8 +153,14 @@ export class S3Storage implements Storage, DirectUploadTarget {
     return res.UploadId;
   }
 
-  presignPart(key: string, multipartId: string, partNumber: number, expiresInSeconds: number) {
-    const command = new UploadPartCommand({ Bucket: this.opts.bucket, Key: checkStorageKey(key), UploadId: multipartId, PartNumber: partNumber });
+  presignPart(key: string, multipartId: string, part: { partNumber: number; sizeBytes: number }, expiresInSeconds: number) {
+    const command = new UploadPartCommand({
+      Bucket: this.opts.bucket,
+      Key: checkStorageKey(key),
+      UploadId: multipartId,
+      PartNumber: part.partNumber,
+      ContentLength: part.sizeBytes,
+    });
     return getSignedUrl(this.client, command, { expiresIn: expiresInSeconds });
   }
 

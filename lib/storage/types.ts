@@ -40,8 +40,11 @@ export interface Storage {
 export interface DirectUploadTarget {
   /** Starts a multipart upload of `key`; returns the storage's upload id. */
   createMultipart(key: string, opts?: { contentType?: string }): Promise<string>;
-  /** A URL a client can PUT part `partNumber` (1-based) to, valid for `expiresInSeconds`. */
-  presignPart(key: string, multipartId: string, partNumber: number, expiresInSeconds: number): Promise<string>;
+  /**
+   * A URL a client can PUT part `partNumber` (1-based) of exactly `sizeBytes` to, valid for
+   * `expiresInSeconds` (the length is signed: the storage refuses a part of another size).
+   */
+  presignPart(key: string, multipartId: string, part: { partNumber: number; sizeBytes: number }, expiresInSeconds: number): Promise<string>;
   /** Joins the parts (each with the ETag its PUT answered) into the object `key`. */
   completeMultipart(key: string, multipartId: string, parts: { partNumber: number; etag: string }[]): Promise<void>;
   /** Drops an unfinished upload and its parts; an upload already gone is not an error. */

@@ -47,6 +47,8 @@ async function sendParts(tok: string, upload: { id: string; partSize: number; pa
   const numbers = Array.from({ length: upload.partCount }, (_, i) => i + 1);
   const urls = await presign(tok, upload.id, numbers);
   expect(urls.status).toBe(200);
+  // Each URL is signed for its part's length: the bucket refuses a part of another size.
+  for (const { url } of urls.body.parts) expect(new URL(url).searchParams.get("X-Amz-SignedHeaders")).toBe("content-length;host");
   return Promise.all(
     (urls.body.parts as { partNumber: number; url: string }[]).map(async ({ partNumber, url }) => {
       const slice = bytes.subarray((partNumber - 1) * upload.partSize, partNumber * upload.partSize);
