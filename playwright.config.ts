@@ -3,7 +3,7 @@ import { defineConfig, devices } from "@playwright/test";
 
 /**
  * The end-to-end suite runs twice, once per database, each project against its own production
- * server (`next start`, so run `next build` first) with a fresh DATA_DIR and, for PostgreSQL,
+ * server (`npm start`'s, so run `npm run build` first) with a fresh DATA_DIR and, for PostgreSQL,
  * a fresh database: see scripts/e2e-server.ts. A third project, `s3`, runs the specs about
  * object storage (`*.s3.spec.ts`: direct uploads from the browser) against a server whose media
  * live in an S3-protocol server on loopback. `E2E_DATABASES=sqlite` runs just one.

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:load`: the production server (`next start`; run `npm run build` first) under a
+ * `npm run bench:load`: the production server (`npm start`'s; run `npm run build` first) under a
  * mixed load on loopback, driven by autocannon, while two episodes are being processed:
  *
  * - RSS feed requests (`/p/<slug>/feed.xml`),
@@ -49,7 +49,7 @@ async function waitForHealth(base: string, timeoutMs = 90_000) {
   throw new Error("the app server did not become healthy");
 }
 
-/** The next-server process: the spawned `next start` or its descendant with the largest RSS. */
+/** The next-server process: the spawned server or its descendant with the largest RSS. */
 function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of fs.readdirSync("/proc")) {
@@ -247,7 +247,7 @@ async function startBare(feedFile: string, audioPath: string): Promise<{ url: st
 }
 
 async function main() {
-  if (!fs.existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
+  if (!fs.existsSync(path.join(process.cwd(), ".next", "standalone", "server.js"))) {
     console.error("bench:load needs a production build: run `npm run build` first.");
     process.exit(1);
   }
@@ -256,8 +256,8 @@ async function main() {
 
   const port = 33000 + Math.floor(Math.random() * 2000);
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], {
-    env: { ...process.env, DATA_DIR: dir, NEXT_TELEMETRY_DISABLED: "1", PUBLIC_URL: base, LOG_LEVEL: "warn" },
+  const server = spawn(process.execPath, [path.join("scripts", "start.mjs")], {
+    env: { ...process.env, PORT: String(port), DATA_DIR: dir, NEXT_TELEMETRY_DISABLED: "1", PUBLIC_URL: base, LOG_LEVEL: "warn" },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let serverErr = "";

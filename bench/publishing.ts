@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 
 /**
- * Publishing benchmarks against the real production server (`next start`; run `npm run build`
+ * Publishing benchmarks against the real production server (`npm start`'s; run `npm run build`
  * first): the feed of a podcast with 1,000 episodes, cold and answered 304; and audio delivery
  * throughput on loopback against Node's plain fs.createReadStream → http server streaming the
  * same file, in the same run.
@@ -43,7 +43,7 @@ async function waitForHealth(base: string, timeoutMs = 60_000) {
 }
 
 export async function benchPublishing() {
-  if (!fs.existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
+  if (!fs.existsSync(path.join(process.cwd(), ".next", "standalone", "server.js"))) {
     console.log("publishing bench: no production build found — run `npm run build` first (skipped)");
     return;
   }
@@ -97,8 +97,8 @@ export async function benchPublishing() {
 
   const port = 31000 + Math.floor(Math.random() * 2000);
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], {
-    env: { ...process.env, DATA_DIR: dir, NEXT_TELEMETRY_DISABLED: "1", PUBLIC_URL: base },
+  const server = spawn(process.execPath, [path.join("scripts", "start.mjs")], {
+    env: { ...process.env, PORT: String(port), DATA_DIR: dir, NEXT_TELEMETRY_DISABLED: "1", PUBLIC_URL: base },
     stdio: "ignore",
   });
   const plain = http.createServer((_req, res) => {

@@ -1,5 +1,6 @@
 /**
- * One production server for the end-to-end tests; playwright.config.ts starts one per database:
+ * One production server (scripts/start.mjs, as `npm start`) for the end-to-end tests;
+ * playwright.config.ts starts one per database:
  *
  *   node --import tsx scripts/e2e-server.ts <sqlite|postgres|s3> <port>
  *
@@ -95,6 +96,7 @@ async function main() {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     PORT: String(port),
+    HOST: "127.0.0.1",
     DATA_DIR: dataDir,
     PUBLIC_URL: `http://127.0.0.1:${port}`,
   };
@@ -116,14 +118,13 @@ async function main() {
   }
   if (exiting) return;
 
-  const nextBin = require.resolve("next/dist/bin/next", { paths: [root] });
-  server = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  server = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
     cwd: root,
     env,
     stdio: "inherit",
   });
   server.once("exit", (code, signal) => {
-    if (!exiting) log(`next start exited (${signal ?? `code ${code}`})`);
+    if (!exiting) log(`the server exited (${signal ?? `code ${code}`})`);
     void exit(code ?? 1);
   });
 }

@@ -49,8 +49,8 @@ step() {
 }
 
 step typecheck -- npx tsc --noEmit
-# Built before vitest: tests/crash-safety.test.ts runs the production server (next start).
-step build -- npx next build
+# Built before vitest: tests/crash-safety.test.ts runs the production server (npm start's).
+step build -- npm run build
 step vitest "$results/vitest.json" -- \
   npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vitest.json"
 export PLAYWRIGHT_JSON_OUTPUT_FILE="$results/playwright.json"

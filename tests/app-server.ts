@@ -3,11 +3,11 @@ import fs from "node:fs";
 import path from "node:path";
 
 /**
- * A production server of the app (`next start`; `npx next build` must have run — scripts/test.sh
- * builds before vitest) as a child process in its own process group, so SIGKILL reaches its
- * ffmpeg children too, as a power cut would. Used by the crash-safety and several-instances
- * tests. Each server logs one JSON line per spawned ffmpeg/ffprobe (PODCASTPRO_FFMPEG_LOG), so
- * tests can count which durable steps ran.
+ * A production server of the app (scripts/start.mjs, as `npm start`; `npm run build` must have
+ * run — scripts/test.sh builds before vitest) as a child process in its own process group, so
+ * SIGKILL reaches its ffmpeg children too, as a power cut would. Used by the crash-safety and
+ * several-instances tests. Each server logs one JSON line per spawned ffmpeg/ffprobe
+ * (PODCASTPRO_FFMPEG_LOG), so tests can count which durable steps ran.
  */
 const root = path.resolve(__dirname, "..");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -47,6 +47,7 @@ export class AppServer {
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: String(this.opts.port),
       DATA_DIR: this.opts.dataDir,
+      HOST: "127.0.0.1",
       PUBLIC_URL: this.base,
       PODCASTPRO_FFMPEG_LOG: this.ffmpegLog,
     };
@@ -56,8 +57,7 @@ export class AppServer {
     const databaseUrl = this.opts.databaseUrl?.();
     if (databaseUrl) env.DATABASE_URL = databaseUrl;
     if (this.opts.authSecret) env.AUTH_SECRET = this.opts.authSecret; // instances of one deployment share it
-    const nextBin = require.resolve("next/dist/bin/next", { paths: [root] });
-    const child = spawn(process.execPath, [nextBin, "start", "-p", String(this.opts.port), "-H", "127.0.0.1"], {
+    const child = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
       cwd: root,
       env,
       detached: true,
@@ -71,11 +71,11 @@ export class AppServer {
     child.stderr!.on("data", keep);
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`${this.name}: next start exited:\n${this.output}`);
+      if (child.exitCode !== null) throw new Error(`${this.name}: the server exited:\n${this.output}`);
       if ((await this.health()).status === 200) return;
       await sleep(200);
     }
-    throw new Error(`${this.name}: next start did not answer /api/health within 60 s:\n${this.output}`);
+    throw new Error(`${this.name}: the server did not answer /api/health within 60 s:\n${this.output}`);
   }
 
   async health(): Promise<{ status: number; body: { status?: string; executor?: { ok: boolean; mode: string } } }> {

@@ -10,7 +10,7 @@ import { writeSpeechLikeWav } from "@/lib/media/test-signals";
 import { AppServer } from "@/tests/app-server";
 
 /**
- * Crash safety of the production server (`next start`, so `npx next build` must have run:
+ * Crash safety of the production server (`npm start`'s, so `npm run build` must have run:
  * scripts/test.sh builds before vitest). The server is killed with SIGKILL (its whole process
  * group, ffmpeg included, as a power cut would) while an episode is in its long mastering step
  * and while a scheduled publish sleeps; started again on the same DATA_DIR (and database), the
@@ -74,8 +74,8 @@ const workRoot = path.join(dataDir, "tmp", "work");
 const workDirs = () => (fs.existsSync(workRoot) ? fs.readdirSync(workRoot) : []);
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
-    throw new Error("crash-safety.test.ts needs a production build: run `npx next build` first (npm test does).");
+  if (!fs.existsSync(path.join(root, ".next", "standalone", "server.js"))) {
+    throw new Error("crash-safety.test.ts needs a production build: run `npm run build` first (npm test does).");
   }
   if (dialect === "postgres") {
     pgDatabase = `pp_crash_${crypto.randomBytes(4).toString("hex")}`;

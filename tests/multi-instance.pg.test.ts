@@ -8,7 +8,7 @@ import { AppServer } from "@/tests/app-server";
 import { writeSpeechLikeWav } from "@/lib/media/test-signals";
 
 /**
- * Two production servers (`next start`, so `npx next build` must have run: scripts/test.sh
+ * Two production servers (`npm start`'s, so `npm run build` must have run: scripts/test.sh
  * builds before vitest) on one fresh PostgreSQL database and one shared DATA_DIR, as two app
  * instances on one machine behind a load balancer. Both serve traffic; only the leader (holder
  * of the executor's advisory lock, lib/jobs/leader.ts) runs jobs. The leader is killed with
@@ -56,8 +56,8 @@ afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 if (process.env.TEST_DB === "postgres") describe("two app instances on one PostgreSQL", () => {
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
-      throw new Error("multi-instance.pg.test.ts needs a production build: run `npx next build` first (npm test does).");
+    if (!fs.existsSync(path.join(root, ".next", "standalone", "server.js"))) {
+      throw new Error("multi-instance.pg.test.ts needs a production build: run `npm run build` first (npm test does).");
     }
     pgDatabase = `pp_multi_${crypto.randomBytes(4).toString("hex")}`;
     await query(adminUrl, `create database ${pgDatabase}`);
