@@ -15,29 +15,31 @@ RUN npm ci
 
 FROM deps AS build
 COPY . .
-RUN npx next build && npm prune --omit=dev
+# next build in standalone mode, then static files into .next/standalone (scripts/copy-standalone-assets.mjs).
+RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime
+# HOSTNAME: what server.js listens on when started directly (Docker sets it to the container's
+# id); scripts/start.mjs ignores it and listens on HOST, by default every interface.
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     PORT=3000 \
+    HOSTNAME=0.0.0.0 \
     DATA_DIR=/data
 WORKDIR /app
 RUN groupadd --system --gid 10001 podcastpro \
   && useradd --system --uid 10001 --gid podcastpro --home-dir /app --shell /usr/sbin/nologin podcastpro \
   && mkdir -p /data && chown podcastpro:podcastpro /data
-# What `next start` reads at run time (checked by starting a server from exactly this set, see
-# docs/DEPLOY.md). Owned by root: the app may write only to /data.
-COPY --from=build /app/package.json /app/next.config.ts ./
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/public ./public
-COPY --from=build /app/db/migrations ./db/migrations
-COPY --from=build /app/.next ./.next
+# The standalone server (its traced node_modules with ffmpeg, ffprobe and the native modules, the
+# migrations, the static files) and its launcher, as `npm start` runs them. Owned by root: the
+# app may write only to /data.
+COPY --from=build /app/.next/standalone ./.next/standalone
+COPY --from=build /app/scripts/start.mjs ./scripts/start.mjs
 # Next writes its fetch/image cache under .next/cache.
-RUN mkdir -p .next/cache && chown podcastpro:podcastpro .next/cache
+RUN mkdir -p .next/standalone/.next/cache && chown podcastpro:podcastpro .next/standalone/.next/cache
 USER podcastpro
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["sh", "-c", "exec node node_modules/next/dist/bin/next start -p \"$PORT\" -H 0.0.0.0"]
+CMD ["node", "scripts/start.mjs"]
