@@ -14,6 +14,8 @@ export function makeFixtureDir() {
   };
   return {
     dir,
+    /** Any file ffmpeg can make: `args` before the output name. */
+    ffmpeg,
     /** A sine tone WAV. */
     wav: (name = "tone.wav", seconds = 2, freq = 440) => ffmpeg(["-f", "lavfi", "-i", `sine=frequency=${freq}:duration=${seconds}:sample_rate=44100`], name),
     mp3: (name = "tone.mp3", seconds = 2) => ffmpeg(["-f", "lavfi", "-i", `sine=frequency=330:duration=${seconds}`, "-c:a", "libmp3lame", "-b:a", "64k"], name),

@@ -6,7 +6,9 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { categoryProblem } from "@/lib/apple-categories";
 import { AppError, notFound } from "@/lib/errors";
 import { isUuid, newId } from "@/lib/ids";
+import { colourModel, type ColourModel } from "@/lib/media/colour-model";
 import { firstFreeSlug } from "@/lib/slug";
+import { getStorage } from "@/lib/storage";
 import type { CreatePodcastInput, UpdatePodcastInput } from "@/lib/validation/podcast";
 import type { ProcessingOverrides } from "@/lib/validation/processing";
 import { keysetAfter, toPage, type Page } from "./pagination";
@@ -70,11 +72,29 @@ async function takenPodcastSlugs(base: string): Promise<Set<string>> {
   return new Set(rows.map((r) => r.slug));
 }
 
-/** Apple's cover rule: a square JPEG or PNG of 1400 to 3000 pixels a side. */
+/** Apple's cover rule: a square JPEG or PNG of 1400 to 3000 pixels a side… */
 export function coverProblem(width: number, height: number): string | null {
   if (width !== height) return `Cover art must be square; this image is ${width}×${height} pixels.`;
   if (width < 1400 || width > 3000) return `Cover art must be between 1400×1400 and 3000×3000 pixels; this image is ${width}×${height}.`;
   return null;
+}
+
+/** …in the RGB colour space. */
+export function coverColourProblem(colour: ColourModel | null): string | null {
+  if (colour === "cmyk") return "Cover art must be in the RGB colour space; this image is CMYK (print colours). Save it as RGB and upload it again.";
+  if (colour === "grayscale") return "Cover art must be in the RGB colour space; this image is grayscale. Save it as RGB and upload it again.";
+  return null;
+}
+
+/** Where a JPEG's frame header may sit at the latest (after EXIF, XMP and ICC segments). */
+const COVER_HEAD_BYTES = 1024 * 1024;
+
+/** The colour model of a stored image, from its first bytes. */
+async function storedColourModel(storageKey: string, sizeBytes: number): Promise<ColourModel | null> {
+  const chunks: Buffer[] = [];
+  const end = Math.min(sizeBytes, COVER_HEAD_BYTES) - 1;
+  for await (const chunk of getStorage().createReadStream(storageKey, { start: 0, end })) chunks.push(chunk as Buffer);
+  return colourModel(Buffer.concat(chunks));
 }
 
 /** Files a podcast points at must be the viewer's, of the right kind. */
@@ -87,12 +107,19 @@ async function assertOwnFiles(viewer: Viewer, input: { coverFileId?: string | nu
   for (const [field, fileId, kind, message] of wanted) {
     if (!fileId) continue;
     const [file] = await db
-      .select({ kind: tables.mediaFiles.kind, width: tables.mediaFiles.width, height: tables.mediaFiles.height })
+      .select({
+        kind: tables.mediaFiles.kind,
+        width: tables.mediaFiles.width,
+        height: tables.mediaFiles.height,
+        storageKey: tables.mediaFiles.storageKey,
+        sizeBytes: tables.mediaFiles.sizeBytes,
+      })
       .from(tables.mediaFiles)
       .where(and(eq(tables.mediaFiles.id, fileId), eq(tables.mediaFiles.ownerId, viewer.userId)));
     if (!file || file.kind !== kind) throw new AppError("invalid", "Some fields are not valid.", { fields: { [field]: message } });
     if (field === "coverFileId") {
-      const problem = coverProblem(file.width ?? 0, file.height ?? 0);
+      const problem =
+        coverProblem(file.width ?? 0, file.height ?? 0) ?? coverColourProblem(await storedColourModel(file.storageKey, file.sizeBytes));
       if (problem) throw new AppError("invalid", problem, { fields: { coverFileId: problem } });
     }
   }

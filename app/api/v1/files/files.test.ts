@@ -142,6 +142,17 @@ describe("/api/v1/files", () => {
     expect(res.body.error.fields.coverFileId).toMatch(/1400×1400 and 3000×3000/);
   });
 
+  it("refuses cover art that is not in the RGB colour space", async () => {
+    const tok = await token();
+    const gray = fx.ffmpeg(["-f", "lavfi", "-i", "color=c=0x777777:s=1400x1400", "-frames:v", "1", "-pix_fmt", "gray"], "gray-cover.png");
+    const { body: file } = await upload(tok, gray);
+    const res = await call(podcastsRoute.POST, { method: "POST", token: tok, json: { title: `Gray cover ${seq++}`, coverFileId: file.id } });
+    expect(res.status).toBe(422);
+    expect(res.body.error.fields.coverFileId).toMatch(/RGB colour space; this image is grayscale/);
+    const rgb = await upload(tok, fx.png("rgb-cover.png", 1400));
+    expect((await call(podcastsRoute.POST, { method: "POST", token: tok, json: { title: `RGB cover ${seq++}`, coverFileId: rgb.body.id } })).status).toBe(201);
+  });
+
   it("refuses to delete a file a podcast uses, saying which", async () => {
     const tok = await token();
     const { body: cover } = await upload(tok, fx.png("in-use.png", 1500));
