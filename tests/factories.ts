@@ -34,7 +34,7 @@ export async function makeEpisode(viewer: Viewer, podcastId: string, input: Reco
 export async function makePublishedEpisode(
   viewer: Viewer,
   podcastId: string,
-  input: Record<string, unknown> & { publishedAt?: Date; seconds?: number } = {},
+  input: Record<string, unknown> & { publishedAt?: Date; seconds?: number; picture?: string } = {},
 ) {
   const { execFileSync } = await import("node:child_process");
   const fs = await import("node:fs");
@@ -45,9 +45,11 @@ export async function makePublishedEpisode(
   const { db, tables } = await import("@/db");
   const { eq } = await import("drizzle-orm");
   const { ingestUpload } = await import("@/lib/data/media");
-  const { publishedAt, seconds = 3, ...fields } = input;
+  const { publishedAt, seconds = 3, picture, ...fields } = input;
   const tmp = path.join(os.tmpdir(), `pp-episode-${nodeCrypto.randomUUID()}.mp3`);
-  execFileSync(ffmpeg, ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", `sine=frequency=${200 + Math.floor(Math.random() * 800)}:duration=${seconds}`, "-c:a", "libmp3lame", "-b:a", "64k", tmp]);
+  // `picture`: an image embedded in the ID3 tag (APIC), as mastering embeds the cover.
+  const art = picture ? ["-i", picture, "-map", "0:a", "-map", "1:v", "-c:v", "copy", "-id3v2_version", "3"] : [];
+  execFileSync(ffmpeg, ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", `sine=frequency=${200 + Math.floor(Math.random() * 800)}:duration=${seconds}`, ...art, "-c:a", "libmp3lame", "-b:a", "64k", tmp]);
   const data = fs.readFileSync(tmp);
   const { file } = await ingestUpload(viewer, {
     tempPath: tmp,

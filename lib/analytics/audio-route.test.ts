@@ -1,9 +1,15 @@
+import fs from "node:fs";
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { GET, HEAD } from "@/app/p/[slug]/[episode]/audio.mp3/route";
 import { db, tables } from "@/db";
 import { makePodcast, makePublishedEpisode, makeUser } from "@/tests/factories";
+import { makeFixtureDir } from "@/tests/media-fixtures";
 import { flushDownloads } from "./index";
+import { id3TagBytes } from "./threshold";
+
+const fx = makeFixtureDir();
+afterAll(() => fx.cleanup());
 
 const APPLE = "AppleCoreMedia/1.0.0.21E236 (iPhone; U; CPU OS 17_4_1 like Mac OS X; en_us)";
 
@@ -48,5 +54,36 @@ describe("downloads recorded by the audio route", () => {
     expect(rows[0]).toMatchObject({ coveredBytes: size, requests: 5, app: "Apple Podcasts", device: "iPhone" });
     expect(rows[0]!.countedAt).not.toBeNull();
     expect(JSON.stringify(rows)).not.toContain("203.0.113.9");
+  });
+
+  it("counts the ID3 tag as headers: a download needs the tag plus a minute of audio", async () => {
+    const user = await makeUser();
+    const podcast = await makePodcast(user.viewer);
+    // About 1 MB of cover art (noise does not compress) in front of 120 s at 64 kbit/s (960 kB).
+    const picture = fx.ffmpeg(["-f", "lavfi", "-i", "nullsrc=s=600x600,geq=r='random(1)*255':g='random(2)*255':b='random(3)*255'", "-frames:v", "1"], "art.png");
+    const episode = await makePublishedEpisode(user.viewer, podcast.id, { seconds: 120, picture });
+    const size = episode.audioBytes.length;
+    const tag = id3TagBytes(episode.audioBytes);
+    expect(tag).toBeGreaterThan(fs.statSync(picture).size);
+    const minute = Math.ceil(((size - tag) / 120) * 60);
+    // Pro rata (a minute of the whole file's average rate) this fetch would already count.
+    expect(tag + 100_000).toBeGreaterThan(size / 2);
+    const get = (range: string) =>
+      GET(
+        new Request(`http://localhost/p/${podcast.slug}/${episode.slug}/audio.mp3`, {
+          headers: { "x-forwarded-for": "198.51.100.7", "user-agent": APPLE, range },
+        }),
+        { params: Promise.resolve({ slug: podcast.slug, episode: episode.slug }) },
+      );
+    const session = async () => {
+      await flushDownloads();
+      return (await db.select().from(tables.downloadSessions).where(eq(tables.downloadSessions.episodeId, episode.id)))[0]!;
+    };
+    expect((await get(`bytes=0-${tag + 100_000 - 1}`)).status).toBe(206);
+    expect(await session()).toMatchObject({ thresholdBytes: tag + minute, countedAt: null });
+    expect((await get(`bytes=${tag + 100_000}-${tag + minute - 2}`)).status).toBe(206);
+    expect((await session()).countedAt).toBeNull();
+    expect((await get(`bytes=${tag + minute - 1}-${tag + minute - 1}`)).status).toBe(206);
+    expect((await session()).countedAt).not.toBeNull();
   });
 });

@@ -5,7 +5,8 @@ import { isUniqueViolation } from "@/db/errors";
 import { transaction } from "@/db/tx";
 import { isUuid, newId } from "@/lib/ids";
 import { addDays, utcDay, type Day } from "./days";
-import { addInterval, coveredBytes, downloadThreshold, requestedInterval, type Interval } from "./threshold";
+import { getStorage } from "@/lib/storage";
+import { addInterval, coveredBytes, downloadThreshold, id3TagBytes, requestedInterval, type Interval } from "./threshold";
 import { classifyUserAgent } from "./user-agents";
 
 /** One request for an episode's audio, as the audio route saw it. */
@@ -17,6 +18,8 @@ export interface DownloadRequest {
   range: { start: number; end: number } | null;
   totalBytes: number;
   durationSeconds: number | null;
+  /** Where the file is stored: its ID3 tag's size is read from there (headers + a minute make a download). */
+  storageKey?: string;
   at: Date;
 }
 
@@ -34,6 +37,8 @@ export async function ingestDownloads(requests: readonly DownloadRequest[]): Pro
   const newest = items.reduce((max, r) => (r.at > max ? r.at : max), items[0]!.at);
   await pruneOnceADay(newest);
   const salts = await saltsFor(new Set(items.map((r) => utcDay(r.at))));
+  // Read before the transaction: a SQLite transaction holds nothing but database work.
+  for (const item of items) item.headerBytes = item.storageKey ? await headerBytesOf(item.storageKey) : 0;
   try {
     await transaction(async (tx) => {
       for (const item of items) await applyRequest(tx, item, salts);
@@ -53,6 +58,26 @@ interface ListenerRequest extends DownloadRequest {
   interval: Interval;
   app: string;
   device: string;
+  headerBytes?: number;
+}
+
+/** ID3 tag sizes by storage key: stored files never change, so each is read once per process. */
+const headerCache = new Map<string, number>();
+
+async function headerBytesOf(storageKey: string): Promise<number> {
+  const known = headerCache.get(storageKey);
+  if (known !== undefined) return known;
+  let bytes = 0;
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of getStorage().createReadStream(storageKey, { start: 0, end: 9 })) chunks.push(chunk as Buffer);
+    bytes = id3TagBytes(Buffer.concat(chunks));
+  } catch {
+    return 0; // the file went away: the threshold falls back to a minute of the whole file's rate
+  }
+  if (headerCache.size >= 10_000) headerCache.clear();
+  headerCache.set(storageKey, bytes);
+  return bytes;
 }
 
 /** The requests that count for something: by a listener, for an existing episode of that podcast, asking for bytes. */
@@ -103,7 +128,7 @@ async function applyRequest(tx: Db, r: ListenerRequest, salts: Map<Day, string>)
     .limit(1);
 
   if (!open) {
-    const threshold = downloadThreshold(r.totalBytes, r.durationSeconds);
+    const threshold = downloadThreshold(r.totalBytes, r.durationSeconds, r.headerBytes);
     const ranges = [r.interval];
     const counted = coveredBytes(ranges) >= threshold;
     await tx.insert(s).values({

@@ -16,6 +16,8 @@ export interface RecordDownloadInput {
   range: { start: number; end: number } | null;
   totalBytes: number;
   durationSeconds: number | null;
+  /** The file's storage key, so the download threshold can count its ID3 tag as headers. */
+  storageKey?: string;
   at?: Date;
 }
 
@@ -56,6 +58,7 @@ export function recordDownload(input: RecordDownloadInput): void {
       range: input.range ? { start: Number(input.range.start), end: Number(input.range.end) } : null,
       totalBytes: Number(input.totalBytes),
       durationSeconds: input.durationSeconds == null ? null : Number(input.durationSeconds),
+      storageKey: input.storageKey,
       at: input.at ?? new Date(),
     });
     scheduleFlush();

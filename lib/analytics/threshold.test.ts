@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addDays, dateRangeSchema, daysBetween, reportQuerySchema, utcDay } from "./days";
-import { addInterval, coveredBytes, downloadThreshold, requestedInterval } from "./threshold";
+import { addInterval, coveredBytes, downloadThreshold, id3TagBytes, requestedInterval } from "./threshold";
 
 describe("download threshold", () => {
   it("is one minute at the file's average rate", () => {
@@ -10,6 +10,20 @@ describe("download threshold", () => {
 
   it("is the whole file when it is shorter than a minute", () => {
     expect(downloadThreshold(300_000, 20)).toBe(300_000);
+  });
+
+  it("adds the headers to a minute of audio at the audio's own rate", () => {
+    // A 1 MB tag (cover art) before 60 minutes of audio in 57.6 MB.
+    expect(downloadThreshold(58_600_000, 3600, 1_000_000)).toBe(1_960_000);
+    expect(downloadThreshold(1_200_000, 30, 1_000_000)).toBe(1_200_000);
+  });
+
+  it("reads the ID3v2 tag size from a file's first bytes", () => {
+    const head = (version: number, flags: number, size: number[]) => Uint8Array.from([0x49, 0x44, 0x33, version, 0, flags, ...size]);
+    expect(id3TagBytes(head(3, 0, [0, 0, 0x02, 0x01]))).toBe(10 + 257);
+    expect(id3TagBytes(head(4, 0x10, [0, 0x40, 0, 0]))).toBe(10 + (0x40 << 14) + 10); // v2.4 footer
+    expect(id3TagBytes(head(3, 0, [0, 0x80, 0, 0]))).toBe(0); // not syncsafe: not a tag
+    expect(id3TagBytes(Uint8Array.from([0xff, 0xfb, 0x90, 0x64, 0, 0, 0, 0, 0, 0]))).toBe(0); // an MPEG frame
   });
 
   it("assumes 128 kbit/s when the duration is unknown", () => {

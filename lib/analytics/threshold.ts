@@ -10,13 +10,28 @@ const FALLBACK_BYTES_PER_SECOND = 16_000;
 const MINUTE = 60;
 
 /**
- * Bytes that make a download: one minute at the file's average rate (its size over its
- * duration, so headers and embedded art are paid for pro rata), never more than the file.
+ * Bytes that make a download: the headers (the ID3 tag, cover art and chapters included) plus
+ * the first minute of audio at the audio's average rate, never more than the file. A client
+ * that read the tag alone has heard nothing.
  */
-export function downloadThreshold(totalBytes: number, durationSeconds: number | null): number {
+export function downloadThreshold(totalBytes: number, durationSeconds: number | null, headerBytes = 0): number {
+  const header = Math.max(0, Math.min(headerBytes, totalBytes));
   const perSecond =
-    durationSeconds && durationSeconds > 0 ? totalBytes / durationSeconds : FALLBACK_BYTES_PER_SECOND;
-  return Math.max(1, Math.min(totalBytes, Math.ceil(perSecond * MINUTE)));
+    durationSeconds && durationSeconds > 0 ? (totalBytes - header) / durationSeconds : FALLBACK_BYTES_PER_SECOND;
+  return Math.max(1, Math.min(totalBytes, header + Math.ceil(perSecond * MINUTE)));
+}
+
+/**
+ * The size of the ID3v2 tag a file starts with (header, frames, padding and footer), from its
+ * first 10 bytes; 0 when it has none.
+ */
+export function id3TagBytes(head: Uint8Array): number {
+  if (head.length < 10 || head[0] !== 0x49 || head[1] !== 0x44 || head[2] !== 0x33) return 0; // "ID3"
+  const syncsafe = [head[6]!, head[7]!, head[8]!, head[9]!];
+  if (syncsafe.some((b) => b > 0x7f)) return 0;
+  const size = (syncsafe[0]! << 21) | (syncsafe[1]! << 14) | (syncsafe[2]! << 7) | syncsafe[3]!;
+  const footer = head[3] === 4 && (head[5]! & 0x10) !== 0 ? 10 : 0;
+  return 10 + size + footer;
 }
 
 /** More intervals than this and the rest are not kept (they can only add little). */

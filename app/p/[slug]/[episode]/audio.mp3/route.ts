@@ -37,6 +37,7 @@ async function audio(req: Request, ctx: Context) {
         range,
         totalBytes: file.size,
         durationSeconds: episode.durationSeconds,
+        storageKey: episode.audio.storageKey,
       });
     }
     return res;
