@@ -13,6 +13,12 @@ afterAll(() => fx.cleanup());
 
 const APPLE = "AppleCoreMedia/1.0.0.21E236 (iPhone; U; CPU OS 17_4_1 like Mac OS X; en_us)";
 
+/** The response once its whole body has been read. */
+async function received(res: Response) {
+  await res.arrayBuffer();
+  return res;
+}
+
 // Through the real enclosure route: what a podcast app does, and what gets counted.
 describe("downloads recorded by the audio route", () => {
   it("counts Apple's probe-then-ranges sequence once, and not HEAD or bots", async () => {
@@ -20,13 +26,14 @@ describe("downloads recorded by the audio route", () => {
     const podcast = await makePodcast(user.viewer);
     const episode = await makePublishedEpisode(user.viewer, podcast.id);
     const size = episode.audioBytes.length;
-    const request = (method: "GET" | "HEAD", headers: Record<string, string>) => {
+    const request = async (method: "GET" | "HEAD", headers: Record<string, string>) => {
       const handler = method === "GET" ? GET : HEAD;
       const req = new Request(`http://localhost/p/${podcast.slug}/${episode.slug}/audio.mp3`, {
         method,
         headers: { "x-forwarded-for": "203.0.113.9", ...headers },
       });
-      return handler(req, { params: Promise.resolve({ slug: podcast.slug, episode: episode.slug }) });
+      // Read as a podcast app would: analytics count the bytes that went out.
+      return received(await handler(req, { params: Promise.resolve({ slug: podcast.slug, episode: episode.slug }) }));
     };
     const sessions = async () => {
       await flushDownloads();
@@ -68,12 +75,14 @@ describe("downloads recorded by the audio route", () => {
     const minute = Math.ceil(((size - tag) / 120) * 60);
     // Pro rata (a minute of the whole file's average rate) this fetch would already count.
     expect(tag + 100_000).toBeGreaterThan(size / 2);
-    const get = (range: string) =>
-      GET(
-        new Request(`http://localhost/p/${podcast.slug}/${episode.slug}/audio.mp3`, {
-          headers: { "x-forwarded-for": "198.51.100.7", "user-agent": APPLE, range },
-        }),
-        { params: Promise.resolve({ slug: podcast.slug, episode: episode.slug }) },
+    const get = async (range: string) =>
+      received(
+        await GET(
+          new Request(`http://localhost/p/${podcast.slug}/${episode.slug}/audio.mp3`, {
+            headers: { "x-forwarded-for": "198.51.100.7", "user-agent": APPLE, range },
+          }),
+          { params: Promise.resolve({ slug: podcast.slug, episode: episode.slug }) },
+        ),
       );
     const session = async () => {
       await flushDownloads();
@@ -85,5 +94,27 @@ describe("downloads recorded by the audio route", () => {
     expect((await session()).countedAt).toBeNull();
     expect((await get(`bytes=${tag + minute - 1}-${tag + minute - 1}`)).status).toBe(206);
     expect((await session()).countedAt).not.toBeNull();
+  });
+
+  it("counts the bytes that went out, not those asked for: a player that stops after the metadata is no download", async () => {
+    const user = await makeUser();
+    const podcast = await makePodcast(user.viewer);
+    const episode = await makePublishedEpisode(user.viewer, podcast.id, { seconds: 120 });
+    const res = await GET(
+      new Request(`http://localhost/p/${podcast.slug}/${episode.slug}/audio.mp3`, {
+        headers: { "x-forwarded-for": "198.51.100.8", "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36", range: "bytes=0-" },
+      }),
+      { params: Promise.resolve({ slug: podcast.slug, episode: episode.slug }) },
+    );
+    expect(res.status).toBe(206);
+    expect(res.headers.get("content-length")).toBe(String(episode.audioBytes.length));
+    // The browser reads a first chunk (the metadata) and goes away.
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    await reader.cancel();
+    await flushDownloads();
+    const [row] = await db.select().from(tables.downloadSessions).where(eq(tables.downloadSessions.episodeId, episode.id));
+    expect(row).toMatchObject({ coveredBytes: first.value!.byteLength, countedAt: null });
+    expect(first.value!.byteLength).toBeLessThan(row!.thresholdBytes);
   });
 });
