@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { LENGTH_HEADER } from "../lib/http/content-length";
 import { writeMusicWav, writeSpeechLikeWav } from "../lib/media/test-signals";
 import { bearer, expect, test } from "./fixtures";
 import { SignInPage } from "./pages/auth-pages";
@@ -57,6 +58,7 @@ test("uploads a recording and intro with progress, processes the episode and pla
   const ranged = await page.request.get(`/api/v1/episodes/${episode.id}/audio`, { headers: { ...bearer(user.token), Range: "bytes=0-9" } });
   expect(ranged.status()).toBe(206);
   expect(ranged.headers()["content-range"]).toBe(`bytes 0-9/${api.sizeBytes}`);
+  expect(ranged.headers()["content-length"]).toBe("10");
   expect((await ranged.body()).subarray(0, 3).toString("latin1")).toBe("ID3");
 
   // Publish from the dashboard: the episode enters the feed with its enclosure.
@@ -70,4 +72,15 @@ test("uploads a recording and intro with progress, processes the episode and pla
   const enclosure = await page.request.get(`/p/${podcast.slug}/${episode.slug}/audio.mp3`, { headers: { Range: "bytes=-100" } });
   expect(enclosure.status()).toBe(206);
   expect((await enclosure.body()).length).toBe(100);
+  // Through the real server the length is announced, not left to chunked encoding (Next drops
+  // it from route handlers; lib/http/content-length.ts puts it back), and HEAD tells the size.
+  expect(enclosure.headers()["content-length"]).toBe("100");
+  expect(enclosure.headers()["transfer-encoding"]).toBeUndefined();
+  expect(enclosure.headers()[LENGTH_HEADER]).toBeUndefined();
+  const head = await page.request.head(`/p/${podcast.slug}/${episode.slug}/audio.mp3`);
+  expect(head.status()).toBe(200);
+  expect(head.headers()["content-length"]).toBe(String(api.sizeBytes));
+  const whole = await page.request.get(`/p/${podcast.slug}/${episode.slug}/audio.mp3`);
+  expect(whole.headers()["content-length"]).toBe(String(api.sizeBytes));
+  expect((await whole.body()).length).toBe(api.sizeBytes);
 });

@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import { LENGTH_HEADER } from "./content-length";
 
 /**
  * Serves one stored object over HTTP with single byte ranges (RFC 9110): 200 or 206 with
@@ -57,10 +58,12 @@ export function serveRanges(req: Request, src: RangeSource, extraHeaders: Record
   if (range) {
     headers.set("Content-Range", `bytes ${range.start}-${range.end}/${src.size}`);
     headers.set("Content-Length", String(range.end - range.start + 1));
+    headers.set(LENGTH_HEADER, String(range.end - range.start + 1));
     const body = head ? null : (Readable.toWeb(src.open(range)) as ReadableStream);
     return new Response(body, { status: 206, headers });
   }
   headers.set("Content-Length", String(src.size));
+  headers.set(LENGTH_HEADER, String(src.size));
   const body = head ? null : (Readable.toWeb(src.open()) as ReadableStream);
   return new Response(body, { status: 200, headers });
 }
