@@ -132,8 +132,8 @@ export async function flushDownloads(): Promise<void> {
 }
 
 /**
- * The client's IP address: the first X-Forwarded-For entry (set by the reverse proxy in front
- * of the app), else X-Real-IP, else "unknown". Only ever used hashed (lib/analytics/ingest.ts).
+ * The client's IP address as the nearest reverse proxy saw it (lib/http/client-ip.ts: the last
+ * X-Forwarded-For entry), else "unknown". Only ever used hashed (lib/analytics/ingest.ts).
  */
 export function clientIp(req: Request): string {
   return peerIp(req.headers) ?? "unknown";
