@@ -73,6 +73,9 @@ const schema = z.object({
   PUBLIC_URL: optionalUrl,
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  // Reverse proxies in front of the app whose X-Forwarded-For entries are believed (nginx: 1).
+  // 0: the client's address is the connection's, whatever headers it sends (lib/http/client-ip.ts).
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 ** 3),
   // Hostile-input limits (lib/uploads, lib/data/media.ts, lib/media/inspect.ts): stored bytes per
   // user, decoded length of a recording, and the raw PCM a recording may decode to (32-bit float

@@ -99,6 +99,9 @@ async function main() {
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,
     PUBLIC_URL: `http://127.0.0.1:${port}`,
+    // The tests stand in for a reverse proxy: each test user comes from an address of its own,
+    // given as X-Forwarded-For (sign-up is rate limited per address).
+    TRUST_PROXY_HOPS: "1",
   };
   // Nothing from the caller's own setup may leak into the test server.
   for (const name of Object.keys(env)) {

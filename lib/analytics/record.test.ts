@@ -202,7 +202,17 @@ describe("daily salts", () => {
 
 describe("clientIp", () => {
   const req = (headers: Record<string, string>) => new Request("http://localhost/x.mp3", { headers });
-  it("takes the last X-Forwarded-For entry (the one our proxy appended), then X-Real-IP, else unknown", () => {
+  it("takes the connection's address, or the entry a trusted proxy appended, never one the client chose", async () => {
+    const { clientIp: addressOf, PEER_HEADER } = await import("@/lib/http/client-ip");
+    // Straight from the client: whatever X-Forwarded-For it sends, its address is the peer's.
+    expect(addressOf({ [PEER_HEADER]: "198.51.100.20", "x-forwarded-for": "203.0.113.5" }, 0)).toBe("198.51.100.20");
+    // Behind one proxy (the peer): the entry that proxy appended, not the client's own claim.
+    expect(addressOf({ [PEER_HEADER]: "127.0.0.1", "x-forwarded-for": "203.0.113.5, 198.51.100.21" }, 1)).toBe("198.51.100.21");
+    expect(addressOf({ [PEER_HEADER]: "::ffff:127.0.0.1" }, 1)).toBe("127.0.0.1"); // nothing forwarded: the peer
+    expect(addressOf({ [PEER_HEADER]: "10.0.0.9", "x-forwarded-for": "198.51.100.22, 10.0.0.8" }, 2)).toBe("198.51.100.22");
+  });
+
+  it("without a known peer (a platform running the handler), takes the last X-Forwarded-For entry, then X-Real-IP, else unknown", () => {
     // The first entry is whatever the client claimed; the proxy appends the address it saw.
     expect(clientIp(req({ "x-forwarded-for": " 203.0.113.5 , 10.0.0.1", "x-real-ip": "10.0.0.2" }))).toBe("10.0.0.1");
     expect(clientIp(req({ "x-real-ip": "2001:db8::1" }))).toBe("2001:db8::1");

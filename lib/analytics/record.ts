@@ -1,3 +1,4 @@
+import { getEnv } from "@/lib/env";
 import { clientIp as peerIp } from "@/lib/http/client-ip";
 import { ingestDownloads, pruneSalts, type DownloadRequest } from "./ingest";
 
@@ -136,5 +137,5 @@ export async function flushDownloads(): Promise<void> {
  * X-Forwarded-For entry), else "unknown". Only ever used hashed (lib/analytics/ingest.ts).
  */
 export function clientIp(req: Request): string {
-  return peerIp(req.headers) ?? "unknown";
+  return peerIp(req.headers, getEnv().TRUST_PROXY_HOPS) ?? "unknown";
 }

@@ -1,5 +1,7 @@
 import "server-only";
 import crypto from "node:crypto";
+import { getEnv } from "@/lib/env";
+import { clientIp as addressOf } from "@/lib/http/client-ip";
 import { clearRateLimit, hitRateLimit, peekRateLimit } from "@/lib/data/rate-limits";
 import { AppError } from "@/lib/errors";
 
@@ -31,7 +33,8 @@ type Limit = (typeof RATE_LIMITS)[keyof typeof RATE_LIMITS];
 /** The prefix of every rate-limit message, so the sign-in form can tell it from a wrong password. */
 export const RATE_LIMIT_MESSAGE_PREFIX = "Too many attempts.";
 
-export { clientIp } from "@/lib/http/client-ip";
+/** The client's address for per-address limits (lib/http/client-ip.ts, with TRUST_PROXY_HOPS). */
+export const clientIp = (headers: Parameters<typeof addressOf>[0]) => addressOf(headers, getEnv().TRUST_PROXY_HOPS);
 
 // E-mails are hashed in keys: the table needs no personal data to count.
 const keyOf = (limit: Limit, value: string) =>
