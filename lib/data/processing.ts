@@ -3,7 +3,7 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { NonRetriableError } from "inngest";
-import { db, tables } from "@/db";
+import { db, tables, type Db } from "@/db";
 import { transaction } from "@/db/tx";
 import { inngest } from "@/inngest/client";
 import { processCancelled, processRequested } from "@/inngest/events";
@@ -162,26 +162,31 @@ export async function startProcessing(viewer: Viewer, episodeId: string, input: 
   return toProcessing(row!);
 }
 
-/** The episode status once processing is over without new audio: back to what its audio allows. */
-async function settleEpisodeStatus(episodeId: string, failed: boolean) {
-  const [episode] = await db.select().from(tables.episodes).where(eq(tables.episodes.id, episodeId));
+/**
+ * The episode status once processing is over without new audio: back to what its audio allows.
+ * In the transaction that ends the processing, so no reader sees one without the other.
+ */
+async function settleEpisodeStatus(tx: Db, episodeId: string, failed: boolean) {
+  const [episode] = await tx.select().from(tables.episodes).where(eq(tables.episodes.id, episodeId));
   if (!episode || episode.status !== "processing") return;
   const status = episode.audioFileId ? "ready" : failed ? "failed" : "draft";
-  await db.update(tables.episodes).set({ status, updatedAt: new Date() }).where(eq(tables.episodes.id, episodeId));
+  await tx.update(tables.episodes).set({ status, updatedAt: new Date() }).where(eq(tables.episodes.id, episodeId));
 }
 
 /** Cancels the running processing of one of the viewer's episodes. */
 export async function cancelProcessing(viewer: Viewer, episodeId: string): Promise<Processing> {
   await ownEpisode(viewer, episodeId);
-  const rows = await db
-    .update(tables.episodeProcessing)
-    .set({ status: "cancelled", step: "cancelled", finishedAt: new Date(), updatedAt: new Date() })
-    .where(and(eq(tables.episodeProcessing.episodeId, episodeId), inArray(tables.episodeProcessing.status, ACTIVE)))
-    .returning();
-  const row = rows[0];
+  const row = await transaction(async (tx) => {
+    const [cancelled] = await tx
+      .update(tables.episodeProcessing)
+      .set({ status: "cancelled", step: "cancelled", finishedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(tables.episodeProcessing.episodeId, episodeId), inArray(tables.episodeProcessing.status, ACTIVE)))
+      .returning();
+    if (cancelled) await settleEpisodeStatus(tx, episodeId, false);
+    return cancelled;
+  });
   if (!row) throw new AppError("conflict", "Nothing is being processed for this episode.");
   await inngest.send(processCancelled.create({ userId: viewer.userId, episodeId, processingId: row.id }));
-  await settleEpisodeStatus(episodeId, false);
   return toProcessing(row);
 }
 
@@ -313,12 +318,14 @@ function isDiskFull(err: unknown): boolean {
 
 /** Marks a processing failed with a reason a podcaster can read; the episode keeps its old audio. */
 export async function failProcessing(processingId: string, reason: string): Promise<void> {
-  const rows = await db
-    .update(tables.episodeProcessing)
-    .set({ status: "failed", error: reason, finishedAt: new Date(), updatedAt: new Date() })
-    .where(and(eq(tables.episodeProcessing.id, processingId), inArray(tables.episodeProcessing.status, ACTIVE)))
-    .returning({ episodeId: tables.episodeProcessing.episodeId });
-  if (rows[0]) await settleEpisodeStatus(rows[0].episodeId, true);
+  await transaction(async (tx) => {
+    const [row] = await tx
+      .update(tables.episodeProcessing)
+      .set({ status: "failed", error: reason, finishedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(tables.episodeProcessing.id, processingId), inArray(tables.episodeProcessing.status, ACTIVE)))
+      .returning({ episodeId: tables.episodeProcessing.episodeId });
+    if (row) await settleEpisodeStatus(tx, row.episodeId, true);
+  });
 }
 
 /** Removes work folders no queued or running processing owns (after crashes and cancellations). */
