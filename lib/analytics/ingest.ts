@@ -5,7 +5,7 @@ import { isUniqueViolation } from "@/db/errors";
 import { transaction } from "@/db/tx";
 import { isUuid, newId } from "@/lib/ids";
 import { addDays, utcDay, type Day } from "./days";
-import { getStorage } from "@/lib/storage";
+import { readHead } from "@/lib/storage";
 import { addInterval, coveredBytes, downloadThreshold, id3TagBytes, requestedInterval, type Interval } from "./threshold";
 import { classifyUserAgent } from "./user-agents";
 
@@ -69,9 +69,7 @@ async function headerBytesOf(storageKey: string): Promise<number> {
   if (known !== undefined) return known;
   let bytes = 0;
   try {
-    const chunks: Buffer[] = [];
-    for await (const chunk of getStorage().createReadStream(storageKey, { start: 0, end: 9 })) chunks.push(chunk as Buffer);
-    bytes = id3TagBytes(Buffer.concat(chunks));
+    bytes = id3TagBytes(await readHead(storageKey, 10));
   } catch {
     return 0; // the file went away: the threshold falls back to a minute of the whole file's rate
   }

@@ -8,7 +8,7 @@ import { AppError, notFound } from "@/lib/errors";
 import { isUuid, newId } from "@/lib/ids";
 import { colourModel, type ColourModel } from "@/lib/media/colour-model";
 import { firstFreeSlug } from "@/lib/slug";
-import { getStorage } from "@/lib/storage";
+import { readHead } from "@/lib/storage";
 import type { CreatePodcastInput, UpdatePodcastInput } from "@/lib/validation/podcast";
 import type { ProcessingOverrides } from "@/lib/validation/processing";
 import { keysetAfter, toPage, type Page } from "./pagination";
@@ -89,14 +89,6 @@ export function coverColourProblem(colour: ColourModel | null): string | null {
 /** Where a JPEG's frame header may sit at the latest (after EXIF, XMP and ICC segments). */
 const COVER_HEAD_BYTES = 1024 * 1024;
 
-/** The colour model of a stored image, from its first bytes. */
-async function storedColourModel(storageKey: string, sizeBytes: number): Promise<ColourModel | null> {
-  const chunks: Buffer[] = [];
-  const end = Math.min(sizeBytes, COVER_HEAD_BYTES) - 1;
-  for await (const chunk of getStorage().createReadStream(storageKey, { start: 0, end })) chunks.push(chunk as Buffer);
-  return colourModel(Buffer.concat(chunks));
-}
-
 /** Files a podcast points at must be the viewer's, of the right kind. */
 async function assertOwnFiles(viewer: Viewer, input: { coverFileId?: string | null; introFileId?: string | null; outroFileId?: string | null }) {
   const wanted = [
@@ -119,7 +111,7 @@ async function assertOwnFiles(viewer: Viewer, input: { coverFileId?: string | nu
     if (!file || file.kind !== kind) throw new AppError("invalid", "Some fields are not valid.", { fields: { [field]: message } });
     if (field === "coverFileId") {
       const problem =
-        coverProblem(file.width ?? 0, file.height ?? 0) ?? coverColourProblem(await storedColourModel(file.storageKey, file.sizeBytes));
+        coverProblem(file.width ?? 0, file.height ?? 0) ?? coverColourProblem(colourModel(await readHead(file.storageKey, Math.min(file.sizeBytes, COVER_HEAD_BYTES))));
       if (problem) throw new AppError("invalid", problem, { fields: { coverFileId: problem } });
     }
   }

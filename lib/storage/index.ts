@@ -49,6 +49,13 @@ export async function deliveryUrl(key: string, opts?: DeliveryOptions): Promise<
   return s.deliveryUrl ? s.deliveryUrl(key, opts) : null;
 }
 
+/** The first `bytes` bytes of a stored object (all of it when it is shorter), e.g. to read a header. */
+export async function readHead(key: string, bytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of getStorage().createReadStream(key, { start: 0, end: bytes - 1 })) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
 /** Where clients can upload straight into storage (object storage), or null (local disk). */
 export function getDirectUploads(): DirectUploadTarget | null {
   const s = getStorage();
