@@ -328,8 +328,12 @@ export class Executor {
   private async apply(claimed: ClaimedJob, body: (tx: Db, run: RunRow) => Promise<void>) {
     if (this.dead) return;
     await transaction(async (tx) => {
-      if (!(await consumeJob(tx, claimed))) return;
+      // The run's lock first, then the queue item: the other way round, a step call that had
+      // deleted its item could wait for the lock held by a discovery call that re-queues the
+      // same step (PostgreSQL makes that insert wait for the delete): a deadlock, whose loser
+      // ran its step twice.
       const run = await lockRun(tx, claimed.job.runId);
+      if (!(await consumeJob(tx, claimed))) return;
       if (!run || (run.status !== "running" && run.status !== "queued")) return;
       await body(tx, run);
     });
