@@ -27,8 +27,8 @@ export interface Connection {
   /** better-sqlite3 handle (SQLite only), for pragmas and transactions. */
   sqlite?: Database.Database;
   pool?: pg.Pool;
-  /** SQLite only: the transaction db/tx.ts has open on the connection (queries from outside it wait). */
-  openTransaction?: TransactionScope | null;
+  /** SQLite only: db/tx.ts runs transactions one at a time (`queue`); queries from outside the `open` one wait. */
+  sqliteTransactions?: { open: TransactionScope | null; queue: Promise<unknown> };
   close(): Promise<void>;
 }
 
@@ -42,8 +42,15 @@ export interface TransactionScope {
   abortedWith?: Error;
 }
 
+// Kept on globalThis so dev-mode module reloads reuse one connection (and the one context its
+// transactions run in).
+const holder = globalThis as unknown as {
+  __podcastproDb?: Connection;
+  __podcastproTransactionScope?: AsyncLocalStorage<TransactionScope>;
+};
+
 /** The transaction whose body runs in the current async context (db/tx.ts enters it). */
-export const transactionScope = new AsyncLocalStorage<TransactionScope>();
+export const transactionScope = (holder.__podcastproTransactionScope ??= new AsyncLocalStorage());
 
 export function sqliteFilePath(): string {
   return path.join(getEnv().dataDir, "podcastpro.db");
@@ -62,7 +69,7 @@ function connectSqlite(): Connection {
     db: drizzleSqlite(sqlite, { schema: sqliteSchema }),
     tables: sqliteSchema,
     sqlite,
-    openTransaction: null,
+    sqliteTransactions: { open: null, queue: Promise.resolve() },
     async close() {
       sqlite.close();
     },
@@ -86,7 +93,7 @@ function waitForOpenTransactions(conn: Connection) {
   const whenFree = <T>(execute: () => T): T | Promise<T> => {
     const mine = transactionScope.getStore();
     if (mine?.abortedWith) throw mine.abortedWith;
-    const open = conn.openTransaction;
+    const open = conn.sqliteTransactions!.open;
     if (!open || open === mine) return execute();
     return open.ended.then(() => whenFree(execute));
   };
@@ -117,9 +124,6 @@ function connectPostgres(url: string): Connection {
     },
   };
 }
-
-// Kept on globalThis so dev-mode module reloads reuse one connection.
-const holder = globalThis as unknown as { __podcastproDb?: Connection };
 
 /** The process-wide connection, opened on first use. */
 export function getConnection(): Connection {

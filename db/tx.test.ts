@@ -1,7 +1,7 @@
 import { AsyncResource } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { db, dialect, tables } from "@/db";
 import { transaction } from "@/db/tx";
 import { makeUser } from "@/tests/factories";
@@ -94,6 +94,18 @@ describe("transaction()", () => {
     await later!();
     const [row] = await db.select().from(tables.users).where(eq(tables.users.id, user.id));
     expect(row?.name).toBe("Later");
+  });
+
+  it("keeps working on the same connection after a dev-mode reload of the db modules", async () => {
+    const user = await makeUser({ name: "Before" });
+    vi.resetModules();
+    const reloaded = await import("@/db/tx");
+    const name = await reloaded.transaction(async (tx) => {
+      await tx.update(tables.users).set({ name: "Reloaded" }).where(eq(tables.users.id, user.id));
+      const [row] = await tx.select().from(tables.users).where(eq(tables.users.id, user.id));
+      return row!.name;
+    });
+    expect(name).toBe("Reloaded");
   });
 
   it("keeps another request's write made while a transaction is open, when that transaction rolls back", async () => {

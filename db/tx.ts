@@ -1,7 +1,5 @@
 import { getConnection, transactionScope, type Db, type TransactionScope } from "./index";
 
-let sqliteQueue: Promise<unknown> = Promise.resolve();
-
 const AWAITED_OTHER_WORK =
   "A transaction body awaited something other than its own database calls (file, network or timer " +
   "I/O, or a query started outside the transaction); it was rolled back. Do that work before or " +
@@ -39,6 +37,7 @@ export async function transaction<T>(body: (tx: Db) => Promise<T>): Promise<T> {
     }
   }
   const sqlite = conn.sqlite!;
+  const transactions = conn.sqliteTransactions!;
   const run = () =>
     new Promise<T>((resolve, reject) => {
       let release!: () => void;
@@ -57,7 +56,7 @@ export async function transaction<T>(body: (tx: Db) => Promise<T>): Promise<T> {
         } catch (error) {
           failure ??= { error };
         }
-        conn.openTransaction = null;
+        transactions.open = null;
         release();
         if (failure) reject(failure.error);
         else resolve(result as T);
@@ -75,7 +74,7 @@ export async function transaction<T>(body: (tx: Db) => Promise<T>): Promise<T> {
         reject(error);
         return;
       }
-      conn.openTransaction = scope;
+      transactions.open = scope;
       let pending: Promise<T>;
       try {
         pending = Promise.resolve(transactionScope.run(scope, () => body(conn.db)));
@@ -92,7 +91,7 @@ export async function transaction<T>(body: (tx: Db) => Promise<T>): Promise<T> {
         // Only the body's own late queries must fail: not those of timers it may have started.
         .finally(() => (scope.abortedWith = undefined));
     });
-  const result = sqliteQueue.then(run, run);
-  sqliteQueue = result.catch(() => undefined);
+  const result = transactions.queue.then(run, run);
+  transactions.queue = result.catch(() => undefined);
   return result;
 }
