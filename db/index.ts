@@ -1,7 +1,8 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { drizzle as drizzleSqlite, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { drizzle as drizzleSqlite, PreparedQuery, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { getEnv } from "@/lib/env";
@@ -26,8 +27,30 @@ export interface Connection {
   /** better-sqlite3 handle (SQLite only), for pragmas and transactions. */
   sqlite?: Database.Database;
   pool?: pg.Pool;
+  /** SQLite only: db/tx.ts runs transactions one at a time (`queue`); queries from outside the `open` one wait. */
+  sqliteTransactions?: { open: TransactionScope | null; queue: Promise<unknown> };
   close(): Promise<void>;
 }
+
+/** A transaction of db/tx.ts, as the code running in its body sees it. */
+export interface TransactionScope {
+  /** False once committed or rolled back. */
+  open: boolean;
+  /** Settles when the transaction has ended. */
+  ended: Promise<void>;
+  /** Set when the transaction was rolled back under a body still running: its later queries fail with it. */
+  abortedWith?: Error;
+}
+
+// Kept on globalThis so dev-mode module reloads reuse one connection (and the one context its
+// transactions run in).
+const holder = globalThis as unknown as {
+  __podcastproDb?: Connection;
+  __podcastproTransactionScope?: AsyncLocalStorage<TransactionScope>;
+};
+
+/** The transaction whose body runs in the current async context (db/tx.ts enters it). */
+export const transactionScope = (holder.__podcastproTransactionScope ??= new AsyncLocalStorage());
 
 export function sqliteFilePath(): string {
   return path.join(getEnv().dataDir, "podcastpro.db");
@@ -41,15 +64,51 @@ function connectSqlite(): Connection {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
-  return {
+  const conn: Connection = {
     dialect: "sqlite",
     db: drizzleSqlite(sqlite, { schema: sqliteSchema }),
     tables: sqliteSchema,
     sqlite,
+    sqliteTransactions: { open: null, queue: Promise.resolve() },
     async close() {
       sqlite.close();
     },
   };
+  waitForOpenTransactions(conn);
+  return conn;
+}
+
+type Placeholders = Record<string, unknown> | undefined;
+const EXECUTE = ["run", "all", "get", "values"] as const;
+
+/**
+ * One SQLite connection serves every request, so a transaction open on it would take in any
+ * query that runs meanwhile, and roll it back or commit it with its own writes. Every query
+ * drizzle executes on the connection therefore goes through here: one from outside the open
+ * transaction's body waits until the transaction has ended. Drizzle's query builders execute
+ * when awaited, so the wait is invisible to callers; only the sync-only `.run()/.all()/.get()/
+ * .values()` calls (not used in this app) would see a promise instead of rows.
+ */
+function waitForOpenTransactions(conn: Connection) {
+  const whenFree = <T>(execute: () => T): T | Promise<T> => {
+    const mine = transactionScope.getStore();
+    if (mine?.abortedWith) throw mine.abortedWith;
+    const open = conn.sqliteTransactions!.open;
+    if (!open || open === mine) return execute();
+    return open.ended.then(() => whenFree(execute));
+  };
+  const gated = Object.fromEntries(
+    EXECUTE.map((name) => {
+      const original = PreparedQuery.prototype[name] as (this: PreparedQuery, p: Placeholders) => unknown;
+      return [name, function (this: PreparedQuery, p: Placeholders) {
+        return whenFree(() => original.call(this, p));
+      }];
+    }),
+  );
+  // Drizzle's session prepares every query it runs (builders, relational queries, sql``).
+  const session = (conn.db as unknown as { session: { prepareQuery: (...args: unknown[]) => PreparedQuery } }).session;
+  const prepare = session.prepareQuery.bind(session);
+  session.prepareQuery = (...args) => Object.assign(prepare(...args), gated);
 }
 
 function connectPostgres(url: string): Connection {
@@ -65,9 +124,6 @@ function connectPostgres(url: string): Connection {
     },
   };
 }
-
-// Kept on globalThis so dev-mode module reloads reuse one connection.
-const holder = globalThis as unknown as { __podcastproDb?: Connection };
 
 /** The process-wide connection, opened on first use. */
 export function getConnection(): Connection {
