@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cancelRunTx } from "./store";
 import { transaction } from "@/db/tx";
 import type { Executor } from "./executor";
-import { attemptsOf, runsOf, sleep, startExecutor, stepNamed, stepsOf, testClient, waitFor, waitForRuns } from "./test-kit";
+import { attemptsOf, refuseToStoreStep, runsOf, sleep, startExecutor, stepNamed, stepsOf, testClient, waitFor, waitForRuns } from "./test-kit";
 
 /**
  * The executor conformance suite: small sample functions, one per semantic, run through the
@@ -183,7 +183,25 @@ const conditional = client.createFunction(
   async () => "matched",
 );
 
-const functions = [sequential, parallel, flaky, exhausted, retryAfter, nonRetriable, outside, sleeper, child, parent, slowChild, impatient, cancellable, limited, sender, receiver, waiter, conditional];
+const storageFailures: string[] = [];
+const unsaveable = client.createFunction(
+  {
+    id: "unsaveable",
+    retries: 2,
+    triggers: [{ event: "conf/unsaveable" }],
+    onFailure: async ({ error, step }) => {
+      await step.run("record why", () => storageFailures.push(error.message));
+    },
+  },
+  async ({ step }) => {
+    await step.run("save the draft", () => {
+      bump("unsaveable");
+      return "draft";
+    });
+  },
+);
+
+const functions = [unsaveable, sequential, parallel, flaky, exhausted, retryAfter, nonRetriable, outside, sleeper, child, parent, slowChild, impatient, cancellable, limited, sender, receiver, waiter, conditional];
 
 let executor: Executor;
 beforeAll(async () => {
@@ -255,6 +273,31 @@ describe("embedded executor conformance", () => {
     expect(failure!.status).toBe("completed");
     expect(failure!.output).toBe("handled");
     expect(failures).toEqual([{ message: "disk full", original: { episodeId: "ep-1" } }]);
+  });
+
+  it("fails the run, as the server's fault, when the database keeps refusing a step's result", async () => {
+    const allowAgain = await refuseToStoreStep("save the draft");
+    try {
+      await client.send({ name: "conf/unsaveable", data: {} });
+      // Before the fix the step re-ran every second or two for ever: this deadline catches it.
+      const [run] = await waitForRuns("conf-unsaveable", 1, 15_000);
+      expect(run!.status).toBe("failed");
+      expect(run!.error).toMatchObject({
+        name: "ExecutorStorageError",
+        message: "The job could not save its progress (database error) after 3 attempts",
+      });
+      expect(count.unsaveable).toBe(3); // retries: 2, and no more
+      expect((await attemptsOf(run!.id)).map((a) => [a.attempt, a.outcome])).toEqual([
+        [0, "error"],
+        [1, "error"],
+        [2, "error"],
+      ]);
+      const [failure] = await waitForRuns("conf-unsaveable-failure");
+      expect(failure!.status).toBe("completed");
+      expect(storageFailures).toEqual(["The job could not save its progress (database error) after 3 attempts"]);
+    } finally {
+      await allowAgain();
+    }
   });
 
   it("waits as long as a RetryAfterError asks before retrying", async () => {

@@ -309,9 +309,24 @@ export class Executor {
         else await this.call(claimed);
       } catch (err) {
         if (this.dead) return;
-        this.opts.logger.error("executor error; retrying the call", err, { runId: claimed.job.runId, attempt: claimed.job.attempt });
-        const delay = backoffMs(claimed.job.attempt + 1, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
-        await releaseJob(claimed, new Date(Date.now() + delay)).catch(() => undefined);
+        // Our own failure (the database refused the call's effect, say) counts as an attempt:
+        // the call runs again with the next attempt number, and once the function's retries
+        // are used up call() fails the run instead of re-running the user's step for ever.
+        const { job } = claimed;
+        const next = job.attempt + 1;
+        this.opts.logger.error("executor error; retrying the call", err, { runId: job.runId, attempt: job.attempt });
+        const now = Date.now();
+        await recordAttempt(db, {
+          runId: job.runId,
+          stepHashedId: job.kind === "step" ? job.stepId : null,
+          attempt: job.attempt,
+          outcome: "error",
+          error: { name: "ExecutorStorageError", message: "The job could not save its progress (database error)" },
+          startedAt: new Date(now),
+          endedAt: new Date(now),
+        }).catch(() => undefined);
+        const delay = backoffMs(next, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
+        await releaseJob(claimed, new Date(now + delay), next).catch(() => undefined);
       } finally {
         clearInterval(heartbeat);
         // An abandoned executor's leases stay "live" in this process: they must expire, as a
@@ -363,6 +378,20 @@ export class Executor {
         await finishRun(tx, r, {
           status: "failed",
           error: { name: "FunctionNotFoundError", message: `The function "${run.functionId}" is not served by this app (renamed or removed?)` },
+        });
+      });
+      return;
+    }
+    // Only the executor's own errors (released above) push an item past the last attempt:
+    // the function's retries went on saving its progress, so the run fails as the server's fault.
+    if (job.attempt >= plan.maxAttempts) {
+      await this.apply(claimed, async (tx, r) => {
+        await finishRun(tx, r, {
+          status: "failed",
+          error: {
+            name: "ExecutorStorageError",
+            message: `The job could not save its progress (database error) after ${job.attempt} attempts`,
+          },
         });
       });
       return;

@@ -305,12 +305,15 @@ export async function renewLease(c: ClaimedJob, leaseMs: number): Promise<boolea
   return rows.length > 0;
 }
 
-/** Gives a leased item back, to run again at `runAt` (after an executor error, or at shutdown). */
-export async function releaseJob(c: ClaimedJob, runAt: Date) {
+/**
+ * Gives a leased item back after an executor error, to run again at `runAt` as attempt
+ * `attempt`: the failed call counts against the function's retries like any other.
+ */
+export async function releaseJob(c: ClaimedJob, runAt: Date, attempt: number) {
   const q = tables.jobQueue;
   await db
     .update(q)
-    .set({ leaseUntil: null, leaseToken: null, runAt })
+    .set({ leaseUntil: null, leaseToken: null, runAt, attempt })
     .where(and(eq(q.id, c.job.id), eq(q.leaseToken, c.leaseToken)));
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import { Inngest, type InngestFunction } from "inngest";
-import { db, tables } from "@/db";
+import { db, getConnection, tables } from "@/db";
 import { Executor, type ExecutorOptions } from "./executor";
 import { inngestClientOptions } from "./mode";
 import { generateSigningKey } from "./signing";
@@ -93,3 +93,29 @@ export async function stepNamed(runId: string, name: string) {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Makes the database refuse to store any step named `stepName` (a trigger raises, as a full
+ * disk or a broken connection would), so the executor's own storage error can be tested on
+ * both databases without a hook in the executor. Returns the function that removes it.
+ */
+export async function refuseToStoreStep(stepName: string): Promise<() => Promise<void>> {
+  const conn = getConnection();
+  const name = stepName.replace(/'/g, "''");
+  if (conn.dialect === "sqlite") {
+    conn.sqlite!.exec(
+      `create trigger refuse_step before insert on job_steps when new.name = '${name}' ` +
+        `begin select raise(abort, 'disk I/O error (injected by the test)'); end`,
+    );
+    return async () => void conn.sqlite!.exec("drop trigger refuse_step");
+  }
+  await conn.pool!.query(
+    `create function refuse_step() returns trigger language plpgsql as $$ begin ` +
+      `if new.name = '${name}' then raise exception 'disk I/O error (injected by the test)'; end if; return new; end $$`,
+  );
+  await conn.pool!.query("create trigger refuse_step before insert on job_steps for each row execute function refuse_step()");
+  return async () => {
+    await conn.pool!.query("drop trigger refuse_step on job_steps");
+    await conn.pool!.query("drop function refuse_step()");
+  };
+}
