@@ -5,6 +5,7 @@ import { db, type Db } from "@/db";
 import { backoffMs, parseDuration, retryAfterMs, sleepUntil } from "./durations";
 import { planFunctions, type FunctionPlan } from "./function-plans";
 import { log } from "@/lib/log";
+import { INNGEST_LIMITS, jsonBytes, stateTooLarge, stepOutputTooLarge, tooManySteps, type RunLimits } from "./limits";
 import { singleLeadership, type Leadership } from "./leader";
 import { canonicalJson, signBody } from "./signing";
 import {
@@ -81,6 +82,8 @@ export interface ExecutorOptions {
   logger?: ExecutorLogger;
   /** Who works the queue when several instances share the database (default: this process). */
   leadership?: Leadership;
+  /** Inngest's limits by default; tests lower them to stay fast. */
+  limits?: Partial<RunLimits>;
 }
 
 type Handler = (req: Request) => Promise<Response>;
@@ -147,8 +150,9 @@ export class Executor {
   readonly plans = new Map<string, FunctionPlan>();
   /** Calls made and the time spent inside the SDK's handler (for the benchmark). */
   readonly stats = { calls: 0, handlerMs: 0 };
-  private readonly opts: Required<Omit<ExecutorOptions, "client" | "functions" | "signingKey" | "leadership">> & ExecutorOptions;
+  private readonly opts: Required<Omit<ExecutorOptions, "client" | "functions" | "signingKey" | "leadership" | "limits">> & ExecutorOptions;
   private readonly leadership: Leadership;
+  private readonly limits: RunLimits;
   private readonly handler: { POST: Handler; PUT: Handler };
   private readonly inflight = new Map<string, Promise<void>>();
   private state: "new" | "running" | "stopping" | "stopped" = "new";
@@ -168,6 +172,7 @@ export class Executor {
       ...options,
     };
     this.leadership = options.leadership ?? singleLeadership();
+    this.limits = { ...INNGEST_LIMITS, ...options.limits };
     const h = serve({ client: options.client, functions: options.functions, enableUnauthedSync: false });
     this.handler = { POST: h.POST as unknown as Handler, PUT: h.PUT as unknown as Handler };
   }
@@ -420,6 +425,8 @@ export class Executor {
         stack: { stack: steps.map((s) => s.hashedId), current: steps.length },
       },
     };
+    // The run's state as an Inngest server counts it, before this call adds to it.
+    const stateBytes = jsonBytes(event.data) + steps.reduce((sum, s) => sum + jsonBytes(s.result), 0);
     const startedAt = new Date();
     let status: number;
     let text: string;
@@ -450,12 +457,13 @@ export class Executor {
 
     await this.apply(claimed, async (tx, current) => {
       if (status === 200) {
-        await finishRun(tx, current, { status: "completed", output: text ? JSON.parse(text) : null });
+        const output: unknown = text ? JSON.parse(text) : null;
+        await this.complete(tx, current, output, stateBytes);
         return;
       }
       if (status === 206) {
         const parsed = JSON.parse(text) as Op | Op[];
-        await this.applyOps(tx, current, plan, claimed, Array.isArray(parsed) ? parsed : [parsed], at, headers);
+        await this.applyOps(tx, current, plan, claimed, Array.isArray(parsed) ? parsed : [parsed], at, headers, stateBytes);
         return;
       }
       // An error outside any step (or a protocol problem): the whole call is retried.
@@ -470,6 +478,16 @@ export class Executor {
         await enqueue(tx, { runId: current.id, kind: job.kind, stepId: job.stepId, attempt: job.attempt + 1, runAt: this.retryAt(job.attempt + 1, headers) });
       }
     });
+  }
+
+  /** Completes the run with the function's return value, unless that overflows the run's state. */
+  private async complete(tx: Db, run: RunRow, output: unknown, stateBytes: number) {
+    const total = stateBytes + jsonBytes(output);
+    if (total > this.limits.maxStateBytes) {
+      await finishRun(tx, run, { status: "failed", error: stateTooLarge(total, this.limits) });
+      return;
+    }
+    await finishRun(tx, run, { status: "completed", output: output ?? null });
   }
 
   private retryAt(nextAttempt: number, headers: Headers): Date {
@@ -488,9 +506,16 @@ export class Executor {
     ops: Op[],
     at: { startedAt: Date; endedAt: Date },
     headers: Headers,
+    stateBytes: number,
   ) {
     const { job } = claimed;
     let discover = false;
+    // Every op but RunComplete is about a step beyond the finished ones (`stepCount`).
+    if (run.stepCount >= this.limits.maxSteps && ops.some((o) => o.op !== "RunComplete")) {
+      await finishRun(tx, run, { status: "failed", error: tooManySteps(this.limits) });
+      return;
+    }
+    let state = stateBytes;
     // Several ops at once means parallel steps: from now on each step gets its own call.
     if (!run.disableImmediate && (ops.length > 1 || ops.some((o) => o.op === "StepPlanned"))) {
       await setDisableImmediate(tx, run.id);
@@ -500,6 +525,20 @@ export class Executor {
       const base = { runId: run.id, hashedId: op.id, name, op: op.op, attempts: job.attempt + 1, startedAt: at.startedAt };
       switch (op.op) {
         case "StepRun": {
+          const bytes = jsonBytes(op.data);
+          if (bytes > this.limits.maxStepOutputBytes) {
+            // As Inngest does: the step fails for good (running it again returns as much).
+            const error = stepOutputTooLarge(name, bytes, this.limits);
+            await recordAttempt(tx, { runId: run.id, stepHashedId: op.id, attempt: job.attempt, outcome: "failed", error, ...at });
+            await saveStep(tx, { ...base, op: "StepRun", status: "failed", result: { type: "error", error }, endedAt: at.endedAt });
+            discover = true;
+            break;
+          }
+          state += bytes;
+          if (state > this.limits.maxStateBytes) {
+            await finishRun(tx, run, { status: "failed", error: stateTooLarge(state, this.limits) });
+            return;
+          }
           await saveStep(tx, { ...base, op: "StepRun", status: "completed", result: { type: "data", data: op.data ?? null }, endedAt: at.endedAt });
           await recordAttempt(tx, { runId: run.id, stepHashedId: op.id, attempt: job.attempt, outcome: "ok", ...at });
           discover = true;
@@ -539,7 +578,7 @@ export class Executor {
           break;
         }
         case "RunComplete": {
-          await finishRun(tx, run, { status: "completed", output: op.data ?? null });
+          await this.complete(tx, run, op.data ?? null, state);
           return;
         }
         default: {
