@@ -1,6 +1,8 @@
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cancelRunTx } from "./store";
+import { eq } from "drizzle-orm";
+import { db, tables } from "@/db";
 import { transaction } from "@/db/tx";
 import type { Executor } from "./executor";
 import { attemptsOf, refuseToStoreStep, runsOf, sleep, startExecutor, stepNamed, stepsOf, testClient, waitFor, waitForRuns } from "./test-kit";
@@ -414,7 +416,12 @@ describe("embedded executor conformance", () => {
       return r && (await stepNamed(r.id, "wait a moment"))?.status === "sleeping" && r;
     });
     expect(await transaction((tx) => cancelRunTx(tx, run.id, "Cancelled by its owner"))).toBe(true);
-    await sleep(1300);
+    // The wake-up is gone from the queue; once its time has passed and the executor has nothing
+    // left to do, the run has had every chance to wake.
+    expect(await db.select().from(tables.jobQueue).where(eq(tables.jobQueue.runId, run.id))).toEqual([]);
+    const nap = await stepNamed(run.id, "wait a moment");
+    await waitFor(async () => Date.now() > nap!.wakeAt!.getTime(), 5000, "the nap's wake-up time");
+    await executor.idle();
     const [after] = (await runsOf("conf-cancellable")).filter((r) => r.id === run.id);
     expect(after!.status).toBe("cancelled");
     expect((await stepNamed(run.id, "wait a moment"))!.status).toBe("cancelled");
@@ -445,7 +452,10 @@ describe("embedded executor conformance", () => {
       { name: "conf/conditional", data: { kind: "audio" } },
     ]);
     const runs = await waitForRuns("conf-conditional", 1);
-    await sleep(300);
+    await executor.idle();
+    // Both events were looked at, and only one started a run.
+    const events = await db.select().from(tables.jobEvents).where(eq(tables.jobEvents.name, "conf/conditional"));
+    expect(events.map((e) => e.routedAt !== null)).toEqual([true, true]);
     expect(await runsOf("conf-conditional")).toHaveLength(1);
     expect(runs[0]!.output).toBe("matched");
   });

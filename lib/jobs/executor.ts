@@ -33,6 +33,7 @@ import {
   unroutedEvents,
   wakeStep,
   wireEvent,
+  workPending,
   type ClaimedJob,
   type RunRow,
   type SerializedError,
@@ -221,6 +222,23 @@ export class Executor {
     };
   }
 
+  /**
+   * Resolves once there is nothing to do right now: every event routed, no call in flight and
+   * no queue item due (sleeps and retries set for later do not count). Tests wait on this rather
+   * than on time; it rejects after `timeoutMs`, so a state that never comes fails the test.
+   */
+  async idle(timeoutMs = 10_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.state !== "running") throw new Error(`The executor is ${this.state}, not running`);
+      // In flight first: a call finishing commits its follow-up work before leaving `inflight`.
+      if (this.inflight.size === 0 && !(await workPending())) return;
+      if (Date.now() > until) throw new Error(`The executor was still busy after ${timeoutMs} ms`);
+      this.notify();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   /** Looks at the queue now instead of at the next poll. */
   notify() {
     const wake = this.wake;
@@ -254,7 +272,7 @@ export class Executor {
       try {
         // A standby only ticks (and tries for the lead), so its health stays visible.
         if (!(await this.leadership.hold())) {
-          await this.idle(true);
+          await this.pause(true);
           continue;
         }
         await this.routeEvents();
@@ -265,11 +283,11 @@ export class Executor {
       } catch (err) {
         this.opts.logger.error("queue loop error", err);
       }
-      await this.idle();
+      await this.pause();
     }
   }
 
-  private async idle(standby = false) {
+  private async pause(standby = false) {
     if (this.state !== "running") return;
     let wait = this.opts.pollMs;
     if (!standby && this.inflight.size < this.opts.concurrency) {

@@ -1,5 +1,5 @@
 import os from "node:os";
-import { and, asc, eq, gt, inArray, isNull, like, lt, lte, min, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNotNull, isNull, like, lt, lte, min, ne, or, sql, type SQL } from "drizzle-orm";
 import { db, dialect, tables, type Db } from "@/db";
 import { transaction } from "@/db/tx";
 import { newId } from "@/lib/ids";
@@ -335,6 +335,19 @@ export async function nextDueAt(): Promise<Date | null> {
   if (at === null || at === undefined) return null;
   // min() comes back raw: epoch ms on SQLite, a timestamp string on PostgreSQL.
   return at instanceof Date ? at : new Date(typeof at === "number" ? at : Date.parse(at));
+}
+
+/** True while an event waits to be routed or a queue item is due or leased (being worked on). */
+export async function workPending(): Promise<boolean> {
+  const q = tables.jobQueue;
+  const [item] = await db
+    .select({ id: q.id })
+    .from(q)
+    .where(or(lte(q.runAt, new Date()), isNotNull(q.leaseUntil)))
+    .limit(1);
+  if (item) return true;
+  const [event] = await db.select({ id: tables.jobEvents.id }).from(tables.jobEvents).where(isNull(tables.jobEvents.routedAt)).limit(1);
+  return Boolean(event);
 }
 
 export async function getRunRow(tx: Db, runId: string): Promise<RunRow | undefined> {
