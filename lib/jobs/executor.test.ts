@@ -1,6 +1,6 @@
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cancelRunTx } from "./store";
+import { cancelRunTx } from "./run-state";
 import { eq } from "drizzle-orm";
 import { db, tables } from "@/db";
 import { transaction } from "@/db/tx";

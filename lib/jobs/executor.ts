@@ -8,36 +8,35 @@ import { log } from "@/lib/log";
 import { INNGEST_LIMITS, jsonBytes, stateTooLarge, stepOutputTooLarge, tooManySteps, type RunLimits } from "./limits";
 import { singleLeadership, type Leadership } from "./leader";
 import { canonicalJson, signBody } from "./signing";
+import { getEventRow, insertInvokeEvent, unroutedEvents, wireEvent } from "./events";
 import {
   claimJobs,
   consumeJob,
-  createRun,
   ensureDiscover,
   enqueue,
-  finishRun,
-  finishedSteps,
-  getEventRow,
-  getRunRow,
-  getStep,
-  insertInvokeEvent,
   liveLeases,
-  lockRun,
-  markRunning,
   nextDueAt,
-  recordAttempt,
   releaseJob,
   renewLease,
-  routeEvent,
-  saveStep,
-  setDisableImmediate,
-  unroutedEvents,
-  wakeStep,
-  wireEvent,
   workPending,
   type ClaimedJob,
+} from "./queue";
+import { routeEvent } from "./routing";
+import {
+  createRun,
+  finishRun,
+  finishedSteps,
+  getRunRow,
+  getStep,
+  lockRun,
+  markRunning,
+  recordAttempt,
+  saveStep,
+  setDisableImmediate,
+  wakeStep,
   type RunRow,
   type SerializedError,
-} from "./store";
+} from "./run-state";
 
 /**
  * The embedded executor: a small, durable stand-in for an Inngest server that lives in the

@@ -1,4 +1,4 @@
-import type { SerializedError } from "./store";
+import type { SerializedError } from "./run-state";
 
 /**
  * What an Inngest server refuses (https://www.inngest.com/docs/usage-limits/inngest), enforced
