@@ -203,7 +203,14 @@ const unsaveable = client.createFunction(
   },
 );
 
-const functions = [unsaveable, sequential, parallel, flaky, exhausted, retryAfter, nonRetriable, outside, sleeper, child, parent, slowChild, impatient, cancellable, limited, sender, receiver, waiter, conditional];
+const sleepyChild = client.createFunction({ id: "sleepy-child", triggers: [{ event: "conf/sleepy-child" }] }, async ({ step }) => {
+  await step.sleep("sleep long", "30s");
+});
+const stuckParent = client.createFunction({ id: "stuck-parent", retries: 2, triggers: [{ event: "conf/stuck-parent" }] }, async ({ step }) => {
+  await step.invoke("invoke the sleepy child", { function: sleepyChild, data: {}, timeout: "1s" });
+});
+
+const functions = [unsaveable, sleepyChild, stuckParent, sequential, parallel, flaky, exhausted, retryAfter, nonRetriable, outside, sleeper, child, parent, slowChild, impatient, cancellable, limited, sender, receiver, waiter, conditional];
 
 let executor: Executor;
 beforeAll(async () => {
@@ -304,6 +311,19 @@ describe("embedded executor conformance", () => {
       const [failure] = await waitForRuns("conf-unsaveable-failure");
       expect(failure!.status).toBe("completed");
       expect(storageFailures).toEqual(["The job could not save its progress (database error) after 3 attempts"]);
+    } finally {
+      await allowAgain();
+    }
+  });
+
+  it("fails the run when the database keeps refusing an invoke's timeout", async () => {
+    const allowAgain = await refuseToStoreStep("invoke the sleepy child", "failed");
+    try {
+      await client.send({ name: "conf/stuck-parent", data: {} });
+      const [run] = await waitForRuns("conf-stuck-parent", 1, 15_000);
+      expect(run!.status).toBe("failed");
+      expect(run!.error).toMatchObject({ message: "The job could not save its progress (database error) after 3 attempts" });
+      expect((await stepNamed(run!.id, "invoke the sleepy child"))!.status).toBe("cancelled");
     } finally {
       await allowAgain();
     }

@@ -376,10 +376,23 @@ export class Executor {
     });
   }
 
+  /**
+   * Only the executor's own errors (see launch) push a queue item past the last attempt: the
+   * function's retries went on saving its progress, so the run fails, as the server's fault.
+   */
+  private async giveUp(tx: Db, run: RunRow, attempts: number) {
+    await finishRun(tx, run, {
+      status: "failed",
+      error: { name: "ExecutorStorageError", message: `The job could not save its progress (database error) after ${attempts} attempts` },
+    });
+  }
+
   private async invokeTimeout(claimed: ClaimedJob) {
-    const stepId = claimed.job.stepId!;
+    const { stepId, attempt } = claimed.job;
     await this.apply(claimed, async (tx, run) => {
-      const step = await getStep(tx, run.id, stepId);
+      const plan = this.plans.get(run.functionId);
+      if (plan && attempt >= plan.maxAttempts) return this.giveUp(tx, run, attempt);
+      const step = await getStep(tx, run.id, stepId!);
       if (!step || step.status !== "waiting") return;
       const error = { name: "InngestInvokeTimeoutError", message: "Timed out waiting for the invoked function to finish" };
       await saveStep(tx, { ...step, status: "failed", result: { type: "error", error }, endedAt: new Date() });
@@ -404,18 +417,8 @@ export class Executor {
       });
       return;
     }
-    // Only the executor's own errors (released above) push an item past the last attempt:
-    // the function's retries went on saving its progress, so the run fails as the server's fault.
     if (job.attempt >= plan.maxAttempts) {
-      await this.apply(claimed, async (tx, r) => {
-        await finishRun(tx, r, {
-          status: "failed",
-          error: {
-            name: "ExecutorStorageError",
-            message: `The job could not save its progress (database error) after ${job.attempt} attempts`,
-          },
-        });
-      });
+      await this.apply(claimed, (tx, r) => this.giveUp(tx, r, job.attempt));
       return;
     }
     if (job.kind === "discover" && job.stepId) {

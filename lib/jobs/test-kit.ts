@@ -95,25 +95,27 @@ export async function stepNamed(runId: string, name: string) {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Makes the database refuse to store any step named `stepName` (a trigger raises, as a full
- * disk or a broken connection would), so the executor's own storage error can be tested on
- * both databases without a hook in the executor. Returns the function that removes it.
+ * Makes the database refuse to store the step named `stepName` (only with `status`, if given):
+ * a trigger raises, as a full disk or a broken connection would, so the executor's own storage
+ * errors can be tested on both databases without a hook in the executor. Returns the function
+ * that removes it.
  */
-export async function refuseToStoreStep(stepName: string): Promise<() => Promise<void>> {
+export async function refuseToStoreStep(stepName: string, status?: string): Promise<() => Promise<void>> {
   const conn = getConnection();
-  const name = stepName.replace(/'/g, "''");
+  const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
+  const when = `new.name = ${quote(stepName)}` + (status ? ` and new.status = ${quote(status)}` : "");
+  const message = "'disk I/O error (injected by the test)'";
   if (conn.dialect === "sqlite") {
-    conn.sqlite!.exec(
-      `create trigger refuse_step before insert on job_steps when new.name = '${name}' ` +
-        `begin select raise(abort, 'disk I/O error (injected by the test)'); end`,
-    );
-    return async () => void conn.sqlite!.exec("drop trigger refuse_step");
+    for (const on of ["insert", "update"]) {
+      conn.sqlite!.exec(`create trigger refuse_step_${on} before ${on} on job_steps when ${when} begin select raise(abort, ${message}); end`);
+    }
+    return async () => void conn.sqlite!.exec("drop trigger refuse_step_insert; drop trigger refuse_step_update;");
   }
   await conn.pool!.query(
     `create function refuse_step() returns trigger language plpgsql as $$ begin ` +
-      `if new.name = '${name}' then raise exception 'disk I/O error (injected by the test)'; end if; return new; end $$`,
+      `if ${when} then raise exception ${message}; end if; return new; end $$`,
   );
-  await conn.pool!.query("create trigger refuse_step before insert on job_steps for each row execute function refuse_step()");
+  await conn.pool!.query("create trigger refuse_step before insert or update on job_steps for each row execute function refuse_step()");
   return async () => {
     await conn.pool!.query("drop trigger refuse_step on job_steps");
     await conn.pool!.query("drop function refuse_step()");
