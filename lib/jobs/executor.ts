@@ -333,14 +333,16 @@ export class Executor {
         if (this.dead) return;
         // Our own failure (the database refused the call's effect, say) counts as an attempt:
         // the call runs again with the next attempt number, and once the function's retries
-        // are used up call() fails the run instead of re-running the user's step for ever.
+        // are used up the next call fails the run (giveUp) instead of re-running the user's step
+        // for ever.
         const { job } = claimed;
         const next = job.attempt + 1;
         this.opts.logger.error("executor error; retrying the call", err, { runId: job.runId, attempt: job.attempt });
         const now = Date.now();
         await recordAttempt(db, {
           runId: job.runId,
-          stepHashedId: job.kind === "step" ? job.stepId : null,
+          // A discovery's step id is a sleep that woke, not the step the failure was about.
+          stepHashedId: job.kind === "discover" ? null : job.stepId,
           attempt: job.attempt,
           outcome: "error",
           error: { name: "ExecutorStorageError", message: "The job could not save its progress (database error)" },
