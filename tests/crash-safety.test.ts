@@ -124,7 +124,8 @@ describe("crash safety of the production server", () => {
       60_000,
       50,
     );
-    await sleep(300); // let mastering's ffmpegs get going
+    // Mastering's ffmpeg has started (the kill must land inside it, not before it).
+    await waitUntil("mastering's ffmpeg to start", async () => ffmpegCounts(linesBefore)["clean up, master and encode"], 30_000, 25);
     await killServer("SIGKILL");
     const beforeKill = ffmpegCounts(linesBefore);
     expect(beforeKill["inspect inputs"]).toBe(2); // probe + full decode of the recording
@@ -176,7 +177,21 @@ describe("crash safety of the production server", () => {
     const at = new Date(Date.now() + 5000);
     const scheduled = await api("POST", `/episodes/${episode.id}/publish`, { at: at.toISOString() });
     expect(scheduled.body.status).toBe("scheduled");
-    await sleep(200); // the durable sleep is stored
+    // The kill must come after the durable sleep is stored (the Jobs API shows it sleeping until
+    // the publish time), or this would test nothing.
+    await waitUntil(
+      "the scheduled publish's durable sleep to be stored",
+      async () => {
+        const runs = (await api("GET", "/runs?limit=100")).body.items as Array<{ id: string; functionId: string; status: string }>;
+        for (const run of runs.filter((r) => r.functionId === "podcastpro-publish-episode" && r.status === "running")) {
+          const steps = (await api("GET", `/runs/${run.id}`)).body.steps as Array<{ kind: string; status: string; wakeAt: string | null }>;
+          if (steps.some((st) => st.kind === "sleep" && st.status === "sleeping" && st.wakeAt === at.toISOString())) return true;
+        }
+        return false;
+      },
+      10_000,
+      50,
+    );
     await killServer("SIGKILL");
     // A part left by an upload that died with the process (older than the sweeper's 10 minutes).
     const uploads = path.join(dataDir, "tmp", "uploads");

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { db, tables } from "@/db";
 import { inngest } from "@/inngest/client";
@@ -19,6 +19,30 @@ async function start() {
 afterAll(async () => {
   for (const e of running) await e.stop({ timeoutMs: 2000 });
 });
+
+/** The publish-episode runs of an episode, with their schedule and where their sleep stands. */
+async function publishRuns(episodeId: string) {
+  const rows = await db
+    .select({ run: tables.jobRuns, data: tables.jobEvents.data })
+    .from(tables.jobRuns)
+    .innerJoin(tables.jobEvents, eq(tables.jobRuns.eventId, tables.jobEvents.id))
+    .where(eq(tables.jobRuns.functionId, "podcastpro-publish-episode"));
+  const mine = rows.filter((r) => r.data.episodeId === episodeId);
+  return Promise.all(
+    mine.map(async ({ run, data }) => {
+      const [sleep] = await db
+        .select()
+        .from(tables.jobSteps)
+        .where(and(eq(tables.jobSteps.runId, run.id), eq(tables.jobSteps.status, "sleeping")));
+      return {
+        status: run.status,
+        output: run.output as { published?: boolean } | null,
+        publishAt: String(data.publishAt),
+        sleepingUntil: sleep?.wakeAt ?? null,
+      };
+    }),
+  );
+}
 
 /** A ready (unpublished) episode with audio. */
 async function readyEpisode() {
@@ -74,14 +98,31 @@ describe("publishing", () => {
   it("rescheduling replaces the pending publish, and unpublishing cancels it", async () => {
     if (running.length === 0) await start();
     const { user, ep } = await readyEpisode();
-    await publishEpisode(user.viewer, ep.id, new Date(Date.now() + 1500));
+    const first = new Date(Date.now() + 1500);
+    await publishEpisode(user.viewer, ep.id, first);
     const later = new Date(Date.now() + 60_000);
     await publishEpisode(user.viewer, ep.id, later);
-    await new Promise((r) => setTimeout(r, 2500));
+    // The first schedule's run ends without publishing: cancelled by the new schedule (or, had
+    // it started after the cancel event, woken and finding the episode scheduled for another
+    // time). The second one sleeps until its own time.
+    const firstRun = await waitFor(async () => {
+      const run = (await publishRuns(ep.id)).find((r) => r.publishAt === first.toISOString());
+      return run && ["completed", "failed", "cancelled"].includes(run.status) && run;
+    }, 10_000, "the first schedule's run to end");
+    expect(firstRun.status === "cancelled" || (firstRun.status === "completed" && firstRun.output?.published === false), JSON.stringify(firstRun)).toBe(true);
+    const secondRun = await waitFor(async () => {
+      const run = (await publishRuns(ep.id)).find((r) => r.publishAt === later.toISOString());
+      return run?.sleepingUntil && run;
+    }, 10_000, "the second schedule's run to sleep");
+    expect(secondRun.sleepingUntil).toEqual(later);
     expect(await getEpisode(user.viewer, ep.id)).toMatchObject({ status: "scheduled", publishAt: later });
 
     await unpublishEpisode(user.viewer, ep.id);
     const after = await getEpisode(user.viewer, ep.id);
     expect(after).toMatchObject({ status: "ready", publishAt: null });
+    await waitFor(async () => {
+      const run = (await publishRuns(ep.id)).find((r) => r.publishAt === later.toISOString());
+      return run?.status === "cancelled";
+    }, 10_000, "unpublishing to cancel the pending publish");
   }, 30_000);
 });

@@ -1,5 +1,5 @@
 import { notifyExecutors } from "./executor";
-import { insertEvents, type IncomingEvent } from "./store";
+import { insertEvents, type IncomingEvent } from "./events";
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });

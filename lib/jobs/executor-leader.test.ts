@@ -39,7 +39,9 @@ if (process.env.TEST_DB === "postgres") describe("leader lock on PostgreSQL", ()
     await waitFor(async () => a.health().role === "leader", 5000, "the first executor to lead");
     const b = await startExecutor(setup, [work], { leadership: leadership(), logger: silentLogger });
     running.push(b);
-    await sleep(500);
+    // A second tick means the first one's try for the lock has come back (refused).
+    const firstTick = b.health().lastTickAt!.getTime();
+    await waitFor(async () => b.health().lastTickAt!.getTime() > firstTick, 5000, "the standby's second tick");
     expect(b.health()).toMatchObject({ role: "standby", state: "running" });
     expect(Date.now() - b.health().lastTickAt!.getTime()).toBeLessThan(2000); // healthy while standing by
 

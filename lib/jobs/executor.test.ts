@@ -1,9 +1,11 @@
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cancelRunTx } from "./store";
+import { cancelRunTx } from "./run-state";
+import { eq } from "drizzle-orm";
+import { db, tables } from "@/db";
 import { transaction } from "@/db/tx";
 import type { Executor } from "./executor";
-import { attemptsOf, runsOf, sleep, startExecutor, stepNamed, stepsOf, testClient, waitFor, waitForRuns } from "./test-kit";
+import { attemptsOf, refuseToStoreStep, runsOf, sleep, startExecutor, stepNamed, stepsOf, testClient, waitFor, waitForRuns } from "./test-kit";
 
 /**
  * The executor conformance suite: small sample functions, one per semantic, run through the
@@ -183,7 +185,32 @@ const conditional = client.createFunction(
   async () => "matched",
 );
 
-const functions = [sequential, parallel, flaky, exhausted, retryAfter, nonRetriable, outside, sleeper, child, parent, slowChild, impatient, cancellable, limited, sender, receiver, waiter, conditional];
+const storageFailures: string[] = [];
+const unsaveable = client.createFunction(
+  {
+    id: "unsaveable",
+    retries: 2,
+    triggers: [{ event: "conf/unsaveable" }],
+    onFailure: async ({ error, step }) => {
+      await step.run("record why", () => storageFailures.push(error.message));
+    },
+  },
+  async ({ step }) => {
+    await step.run("save the draft", () => {
+      bump("unsaveable");
+      return "draft";
+    });
+  },
+);
+
+const sleepyChild = client.createFunction({ id: "sleepy-child", triggers: [{ event: "conf/sleepy-child" }] }, async ({ step }) => {
+  await step.sleep("sleep long", "30s");
+});
+const stuckParent = client.createFunction({ id: "stuck-parent", retries: 2, triggers: [{ event: "conf/stuck-parent" }] }, async ({ step }) => {
+  await step.invoke("invoke the sleepy child", { function: sleepyChild, data: {}, timeout: "1s" });
+});
+
+const functions = [unsaveable, sleepyChild, stuckParent, sequential, parallel, flaky, exhausted, retryAfter, nonRetriable, outside, sleeper, child, parent, slowChild, impatient, cancellable, limited, sender, receiver, waiter, conditional];
 
 let executor: Executor;
 beforeAll(async () => {
@@ -216,9 +243,16 @@ describe("embedded executor conformance", () => {
     expect(run!.disableImmediate).toBe(true);
     for (const name of ["transcribe", "waveform", "chapters", "after"]) expect(count[`par:${name}`]).toBe(1);
     expect(active.max).toBeGreaterThan(1);
-    // Completion order: the shortest parallel step finished first.
+    // Completion order: the stack lists the parallel steps as their calls ended (which of
+    // them ends first is up to the machine's load, not to their nominal lengths), then the fan-in.
     const steps = (await stepsOf(run!.id)).sort((a, b) => a.seq! - b.seq!);
-    expect(steps.map((s) => s.name)).toEqual(["chapters", "waveform", "transcribe", "after the fan-in"]);
+    const ended = (await attemptsOf(run!.id))
+      .filter((a) => a.stepHashedId !== null)
+      .sort((a, b) => a.endedAt.getTime() - b.endedAt.getTime())
+      .map((a) => steps.find((s) => s.hashedId === a.stepHashedId)!.name);
+    expect(steps.map((s) => s.name)).toEqual(ended);
+    expect(steps.map((s) => s.name).slice(0, 3).sort()).toEqual(["chapters", "transcribe", "waveform"]);
+    expect(steps[3]!.name).toBe("after the fan-in");
   });
 
   it("retries a failing step with exponential backoff until it succeeds", async () => {
@@ -255,6 +289,44 @@ describe("embedded executor conformance", () => {
     expect(failure!.status).toBe("completed");
     expect(failure!.output).toBe("handled");
     expect(failures).toEqual([{ message: "disk full", original: { episodeId: "ep-1" } }]);
+  });
+
+  it("fails the run, as the server's fault, when the database keeps refusing a step's result", async () => {
+    const allowAgain = await refuseToStoreStep("save the draft");
+    try {
+      await client.send({ name: "conf/unsaveable", data: {} });
+      // Before the fix the step re-ran every second or two for ever: this deadline catches it.
+      const [run] = await waitForRuns("conf-unsaveable", 1, 15_000);
+      expect(run!.status).toBe("failed");
+      expect(run!.error).toMatchObject({
+        name: "ExecutorStorageError",
+        message: "The job could not save its progress (database error) after 3 attempts",
+      });
+      expect(count.unsaveable).toBe(3); // retries: 2, and no more
+      expect((await attemptsOf(run!.id)).map((a) => [a.attempt, a.outcome])).toEqual([
+        [0, "error"],
+        [1, "error"],
+        [2, "error"],
+      ]);
+      const [failure] = await waitForRuns("conf-unsaveable-failure");
+      expect(failure!.status).toBe("completed");
+      expect(storageFailures).toEqual(["The job could not save its progress (database error) after 3 attempts"]);
+    } finally {
+      await allowAgain();
+    }
+  });
+
+  it("fails the run when the database keeps refusing an invoke's timeout", async () => {
+    const allowAgain = await refuseToStoreStep("invoke the sleepy child", "failed");
+    try {
+      await client.send({ name: "conf/stuck-parent", data: {} });
+      const [run] = await waitForRuns("conf-stuck-parent", 1, 15_000);
+      expect(run!.status).toBe("failed");
+      expect(run!.error).toMatchObject({ message: "The job could not save its progress (database error) after 3 attempts" });
+      expect((await stepNamed(run!.id, "invoke the sleepy child"))!.status).toBe("cancelled");
+    } finally {
+      await allowAgain();
+    }
   });
 
   it("waits as long as a RetryAfterError asks before retrying", async () => {
@@ -364,7 +436,12 @@ describe("embedded executor conformance", () => {
       return r && (await stepNamed(r.id, "wait a moment"))?.status === "sleeping" && r;
     });
     expect(await transaction((tx) => cancelRunTx(tx, run.id, "Cancelled by its owner"))).toBe(true);
-    await sleep(1300);
+    // The wake-up is gone from the queue; once its time has passed and the executor has nothing
+    // left to do, the run has had every chance to wake.
+    expect(await db.select().from(tables.jobQueue).where(eq(tables.jobQueue.runId, run.id))).toEqual([]);
+    const nap = await stepNamed(run.id, "wait a moment");
+    await waitFor(async () => Date.now() > nap!.wakeAt!.getTime(), 5000, "the nap's wake-up time");
+    await executor.idle();
     const [after] = (await runsOf("conf-cancellable")).filter((r) => r.id === run.id);
     expect(after!.status).toBe("cancelled");
     expect((await stepNamed(run.id, "wait a moment"))!.status).toBe("cancelled");
@@ -395,7 +472,10 @@ describe("embedded executor conformance", () => {
       { name: "conf/conditional", data: { kind: "audio" } },
     ]);
     const runs = await waitForRuns("conf-conditional", 1);
-    await sleep(300);
+    await executor.idle();
+    // Both events were looked at, and only one started a run.
+    const events = await db.select().from(tables.jobEvents).where(eq(tables.jobEvents.name, "conf/conditional"));
+    expect(events.map((e) => e.routedAt !== null)).toEqual([true, true]);
     expect(await runsOf("conf-conditional")).toHaveLength(1);
     expect(runs[0]!.output).toBe("matched");
   });

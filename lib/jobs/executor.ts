@@ -5,37 +5,38 @@ import { db, type Db } from "@/db";
 import { backoffMs, parseDuration, retryAfterMs, sleepUntil } from "./durations";
 import { planFunctions, type FunctionPlan } from "./function-plans";
 import { log } from "@/lib/log";
+import { INNGEST_LIMITS, jsonBytes, stateTooLarge, stepOutputTooLarge, tooManySteps, type RunLimits } from "./limits";
 import { singleLeadership, type Leadership } from "./leader";
 import { canonicalJson, signBody } from "./signing";
+import { getEventRow, insertInvokeEvent, unroutedEvents, wireEvent } from "./events";
 import {
   claimJobs,
   consumeJob,
-  createRun,
   ensureDiscover,
   enqueue,
-  finishRun,
-  finishedSteps,
-  getEventRow,
-  getRunRow,
-  getStep,
-  insertInvokeEvent,
   liveLeases,
-  lockRun,
-  markRunning,
   nextDueAt,
-  recordAttempt,
   releaseJob,
   renewLease,
-  routeEvent,
+  workPending,
+  type ClaimedJob,
+} from "./queue";
+import { routeEvent } from "./routing";
+import {
+  createRun,
+  finishRun,
+  finishedSteps,
+  getRunRow,
+  getStep,
+  lockRun,
+  markRunning,
+  recordAttempt,
   saveStep,
   setDisableImmediate,
-  unroutedEvents,
   wakeStep,
-  wireEvent,
-  type ClaimedJob,
   type RunRow,
   type SerializedError,
-} from "./store";
+} from "./run-state";
 
 /**
  * The embedded executor: a small, durable stand-in for an Inngest server that lives in the
@@ -81,6 +82,8 @@ export interface ExecutorOptions {
   logger?: ExecutorLogger;
   /** Who works the queue when several instances share the database (default: this process). */
   leadership?: Leadership;
+  /** Inngest's limits by default; tests lower them to stay fast. */
+  limits?: Partial<RunLimits>;
 }
 
 type Handler = (req: Request) => Promise<Response>;
@@ -147,8 +150,9 @@ export class Executor {
   readonly plans = new Map<string, FunctionPlan>();
   /** Calls made and the time spent inside the SDK's handler (for the benchmark). */
   readonly stats = { calls: 0, handlerMs: 0 };
-  private readonly opts: Required<Omit<ExecutorOptions, "client" | "functions" | "signingKey" | "leadership">> & ExecutorOptions;
+  private readonly opts: Required<Omit<ExecutorOptions, "client" | "functions" | "signingKey" | "leadership" | "limits">> & ExecutorOptions;
   private readonly leadership: Leadership;
+  private readonly limits: RunLimits;
   private readonly handler: { POST: Handler; PUT: Handler };
   private readonly inflight = new Map<string, Promise<void>>();
   private state: "new" | "running" | "stopping" | "stopped" = "new";
@@ -168,6 +172,7 @@ export class Executor {
       ...options,
     };
     this.leadership = options.leadership ?? singleLeadership();
+    this.limits = { ...INNGEST_LIMITS, ...options.limits };
     const h = serve({ client: options.client, functions: options.functions, enableUnauthedSync: false });
     this.handler = { POST: h.POST as unknown as Handler, PUT: h.PUT as unknown as Handler };
   }
@@ -216,6 +221,23 @@ export class Executor {
     };
   }
 
+  /**
+   * Resolves once there is nothing to do right now: every event routed, no call in flight and
+   * no queue item due (sleeps and retries set for later do not count). Tests wait on this rather
+   * than on time; it rejects after `timeoutMs`, so a state that never comes fails the test.
+   */
+  async idle(timeoutMs = 10_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.state !== "running") throw new Error(`The executor is ${this.state}, not running`);
+      // In flight first: a call finishing commits its follow-up work before leaving `inflight`.
+      if (this.inflight.size === 0 && !(await workPending())) return;
+      if (Date.now() > until) throw new Error(`The executor was still busy after ${timeoutMs} ms`);
+      this.notify();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   /** Looks at the queue now instead of at the next poll. */
   notify() {
     const wake = this.wake;
@@ -249,7 +271,7 @@ export class Executor {
       try {
         // A standby only ticks (and tries for the lead), so its health stays visible.
         if (!(await this.leadership.hold())) {
-          await this.idle(true);
+          await this.pause(true);
           continue;
         }
         await this.routeEvents();
@@ -260,11 +282,11 @@ export class Executor {
       } catch (err) {
         this.opts.logger.error("queue loop error", err);
       }
-      await this.idle();
+      await this.pause();
     }
   }
 
-  private async idle(standby = false) {
+  private async pause(standby = false) {
     if (this.state !== "running") return;
     let wait = this.opts.pollMs;
     if (!standby && this.inflight.size < this.opts.concurrency) {
@@ -309,9 +331,26 @@ export class Executor {
         else await this.call(claimed);
       } catch (err) {
         if (this.dead) return;
-        this.opts.logger.error("executor error; retrying the call", err, { runId: claimed.job.runId, attempt: claimed.job.attempt });
-        const delay = backoffMs(claimed.job.attempt + 1, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
-        await releaseJob(claimed, new Date(Date.now() + delay)).catch(() => undefined);
+        // Our own failure (the database refused the call's effect, say) counts as an attempt:
+        // the call runs again with the next attempt number, and once the function's retries
+        // are used up the next call fails the run (giveUp) instead of re-running the user's step
+        // for ever.
+        const { job } = claimed;
+        const next = job.attempt + 1;
+        this.opts.logger.error("executor error; retrying the call", err, { runId: job.runId, attempt: job.attempt });
+        const now = Date.now();
+        await recordAttempt(db, {
+          runId: job.runId,
+          // A discovery's step id is a sleep that woke, not the step the failure was about.
+          stepHashedId: job.kind === "discover" ? null : job.stepId,
+          attempt: job.attempt,
+          outcome: "error",
+          error: { name: "ExecutorStorageError", message: "The job could not save its progress (database error)" },
+          startedAt: new Date(now),
+          endedAt: new Date(now),
+        }).catch(() => undefined);
+        const delay = backoffMs(next, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
+        await releaseJob(claimed, new Date(now + delay), next).catch(() => undefined);
       } finally {
         clearInterval(heartbeat);
         // An abandoned executor's leases stay "live" in this process: they must expire, as a
@@ -339,10 +378,23 @@ export class Executor {
     });
   }
 
+  /**
+   * Only the executor's own errors (see launch) push a queue item past the last attempt: the
+   * function's retries went on saving its progress, so the run fails, as the server's fault.
+   */
+  private async giveUp(tx: Db, run: RunRow, attempts: number) {
+    await finishRun(tx, run, {
+      status: "failed",
+      error: { name: "ExecutorStorageError", message: `The job could not save its progress (database error) after ${attempts} attempts` },
+    });
+  }
+
   private async invokeTimeout(claimed: ClaimedJob) {
-    const stepId = claimed.job.stepId!;
+    const { stepId, attempt } = claimed.job;
     await this.apply(claimed, async (tx, run) => {
-      const step = await getStep(tx, run.id, stepId);
+      const plan = this.plans.get(run.functionId);
+      if (plan && attempt >= plan.maxAttempts) return this.giveUp(tx, run, attempt);
+      const step = await getStep(tx, run.id, stepId!);
       if (!step || step.status !== "waiting") return;
       const error = { name: "InngestInvokeTimeoutError", message: "Timed out waiting for the invoked function to finish" };
       await saveStep(tx, { ...step, status: "failed", result: { type: "error", error }, endedAt: new Date() });
@@ -365,6 +417,10 @@ export class Executor {
           error: { name: "FunctionNotFoundError", message: `The function "${run.functionId}" is not served by this app (renamed or removed?)` },
         });
       });
+      return;
+    }
+    if (job.attempt >= plan.maxAttempts) {
+      await this.apply(claimed, (tx, r) => this.giveUp(tx, r, job.attempt));
       return;
     }
     if (job.kind === "discover" && job.stepId) {
@@ -391,6 +447,8 @@ export class Executor {
         stack: { stack: steps.map((s) => s.hashedId), current: steps.length },
       },
     };
+    // The run's state as an Inngest server counts it, before this call adds to it.
+    const stateBytes = jsonBytes(event.data) + steps.reduce((sum, s) => sum + jsonBytes(s.result), 0);
     const startedAt = new Date();
     let status: number;
     let text: string;
@@ -421,12 +479,13 @@ export class Executor {
 
     await this.apply(claimed, async (tx, current) => {
       if (status === 200) {
-        await finishRun(tx, current, { status: "completed", output: text ? JSON.parse(text) : null });
+        const output: unknown = text ? JSON.parse(text) : null;
+        await this.complete(tx, current, output, stateBytes);
         return;
       }
       if (status === 206) {
         const parsed = JSON.parse(text) as Op | Op[];
-        await this.applyOps(tx, current, plan, claimed, Array.isArray(parsed) ? parsed : [parsed], at, headers);
+        await this.applyOps(tx, current, plan, claimed, Array.isArray(parsed) ? parsed : [parsed], at, headers, stateBytes);
         return;
       }
       // An error outside any step (or a protocol problem): the whole call is retried.
@@ -441,6 +500,16 @@ export class Executor {
         await enqueue(tx, { runId: current.id, kind: job.kind, stepId: job.stepId, attempt: job.attempt + 1, runAt: this.retryAt(job.attempt + 1, headers) });
       }
     });
+  }
+
+  /** Completes the run with the function's return value, unless that overflows the run's state. */
+  private async complete(tx: Db, run: RunRow, output: unknown, stateBytes: number) {
+    const total = stateBytes + jsonBytes(output);
+    if (total > this.limits.maxStateBytes) {
+      await finishRun(tx, run, { status: "failed", error: stateTooLarge(total, this.limits) });
+      return;
+    }
+    await finishRun(tx, run, { status: "completed", output: output ?? null });
   }
 
   private retryAt(nextAttempt: number, headers: Headers): Date {
@@ -459,9 +528,16 @@ export class Executor {
     ops: Op[],
     at: { startedAt: Date; endedAt: Date },
     headers: Headers,
+    stateBytes: number,
   ) {
     const { job } = claimed;
     let discover = false;
+    // Every op but RunComplete is about a step beyond the finished ones (`stepCount`).
+    if (run.stepCount >= this.limits.maxSteps && ops.some((o) => o.op !== "RunComplete")) {
+      await finishRun(tx, run, { status: "failed", error: tooManySteps(this.limits) });
+      return;
+    }
+    let state = stateBytes;
     // Several ops at once means parallel steps: from now on each step gets its own call.
     if (!run.disableImmediate && (ops.length > 1 || ops.some((o) => o.op === "StepPlanned"))) {
       await setDisableImmediate(tx, run.id);
@@ -471,6 +547,20 @@ export class Executor {
       const base = { runId: run.id, hashedId: op.id, name, op: op.op, attempts: job.attempt + 1, startedAt: at.startedAt };
       switch (op.op) {
         case "StepRun": {
+          const bytes = jsonBytes(op.data);
+          if (bytes > this.limits.maxStepOutputBytes) {
+            // As Inngest does: the step fails for good (running it again returns as much).
+            const error = stepOutputTooLarge(name, bytes, this.limits);
+            await recordAttempt(tx, { runId: run.id, stepHashedId: op.id, attempt: job.attempt, outcome: "failed", error, ...at });
+            await saveStep(tx, { ...base, op: "StepRun", status: "failed", result: { type: "error", error }, endedAt: at.endedAt });
+            discover = true;
+            break;
+          }
+          state += bytes;
+          if (state > this.limits.maxStateBytes) {
+            await finishRun(tx, run, { status: "failed", error: stateTooLarge(state, this.limits) });
+            return;
+          }
           await saveStep(tx, { ...base, op: "StepRun", status: "completed", result: { type: "data", data: op.data ?? null }, endedAt: at.endedAt });
           await recordAttempt(tx, { runId: run.id, stepHashedId: op.id, attempt: job.attempt, outcome: "ok", ...at });
           discover = true;
@@ -510,7 +600,7 @@ export class Executor {
           break;
         }
         case "RunComplete": {
-          await finishRun(tx, run, { status: "completed", output: op.data ?? null });
+          await this.complete(tx, run, op.data ?? null, state);
           return;
         }
         default: {

@@ -22,7 +22,7 @@ export const singleLeadership = (): Leadership => ({
   release: async () => undefined,
 });
 
-/** The advisory lock key; 723402 is the claim lock in store.ts. */
+/** The advisory lock key; 723402 is the claim lock in queue.ts. */
 export const LEADER_LOCK_KEY = 723403;
 
 // Types only: the pool itself comes from db/index.ts, the one place that opens connections.

@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import { Inngest, type InngestFunction } from "inngest";
-import { db, tables } from "@/db";
+import { db, getConnection, tables } from "@/db";
 import { Executor, type ExecutorOptions } from "./executor";
 import { inngestClientOptions } from "./mode";
 import { generateSigningKey } from "./signing";
@@ -93,3 +93,31 @@ export async function stepNamed(runId: string, name: string) {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Makes the database refuse to store the step named `stepName` (only with `status`, if given):
+ * a trigger raises, as a full disk or a broken connection would, so the executor's own storage
+ * errors can be tested on both databases without a hook in the executor. Returns the function
+ * that removes it.
+ */
+export async function refuseToStoreStep(stepName: string, status?: string): Promise<() => Promise<void>> {
+  const conn = getConnection();
+  const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
+  const when = `new.name = ${quote(stepName)}` + (status ? ` and new.status = ${quote(status)}` : "");
+  const message = "'disk I/O error (injected by the test)'";
+  if (conn.dialect === "sqlite") {
+    for (const on of ["insert", "update"]) {
+      conn.sqlite!.exec(`create trigger refuse_step_${on} before ${on} on job_steps when ${when} begin select raise(abort, ${message}); end`);
+    }
+    return async () => void conn.sqlite!.exec("drop trigger refuse_step_insert; drop trigger refuse_step_update;");
+  }
+  await conn.pool!.query(
+    `create function refuse_step() returns trigger language plpgsql as $$ begin ` +
+      `if ${when} then raise exception ${message}; end if; return new; end $$`,
+  );
+  await conn.pool!.query("create trigger refuse_step before insert or update on job_steps for each row execute function refuse_step()");
+  return async () => {
+    await conn.pool!.query("drop trigger refuse_step on job_steps");
+    await conn.pool!.query("drop function refuse_step()");
+  };
+}
