@@ -6,7 +6,7 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { AppError, notFound } from "@/lib/errors";
 import { isUuid } from "@/lib/ids";
 import { notifyExecutors, runningExecutor } from "@/lib/jobs/executor";
-import { cancelRunTx, lockRun, rerunTx } from "@/lib/jobs/store";
+import { cancelRunTx, lockRun, rerunTx } from "@/lib/jobs/run-state";
 import { keysetAfter, toPage, type Page } from "./pagination";
 
 type RunRow = typeof tables.jobRuns.$inferSelect;
