@@ -13,7 +13,7 @@ import { MediaError } from "./errors";
  * arrays built here are handed to it input by input (inputOptions + input) and as one output
  * (outputOptions + output), so the argv it spawns is ours (plus its own `-y`), and stdin/stdout
  * are Node streams, so one process can feed another. Two spots it cannot run stay on `spawn`
- * (spawnTool below; fluent-limits.test.ts shows why): ffprobe, because fluent's ffprobe() keeps
+ * (spawnTool below; fluent.test.ts shows why): ffprobe, because fluent's ffprobe() keeps
  * its process to itself (no pid, no kill: no time limit, memory cap or abort), and an ffmpeg whose
  * stdout is one branch of a tee muxer, because fluent's output stream always adds a `pipe:1`
  * output of its own. Either way every process runs from an argument array (no shell), with a time
@@ -275,7 +275,7 @@ class Supervisor {
     }
     if (end.code !== 0 || end.error) {
       const tail = this.log.trim().split("\n").slice(-6).join(" | ");
-      const how = end.code !== null || end.signal !== null ? `exit ${end.code ?? end.signal}` : end.error!.message;
+      const how = (end.code !== null && end.code !== 0) || end.signal !== null ? `exit ${end.code ?? end.signal}` : (end.error?.message ?? "no exit status");
       throw new MediaError("failed", "The audio could not be processed.", `${this.label}: ${how}: ${tail}`);
     }
     this.report?.finish();
@@ -385,7 +385,7 @@ function startFluent(args: string[], opts: RunOptions, label: string): Running {
 }
 
 /**
- * The two spots fluent-ffmpeg cannot run (see the file comment and fluent-limits.test.ts):
+ * The two spots fluent-ffmpeg cannot run (see the file comment and fluent.test.ts):
  * ffprobe, and an ffmpeg that writes one branch of a tee to stdout. Plain spawn, same guards.
  */
 function spawnTool(tool: "ffmpeg" | "ffprobe", args: string[], opts: RunOptions, label: string): Running {
