@@ -24,29 +24,29 @@ let dir: string;
 const f = (name: string) => path.join(dir, name);
 const real = () => ffmpegPaths();
 
-/** A stand-in binary that appends its argv (NUL-separated, one line per run) to a log, then execs the real one. */
-async function loggingWrapper(name: string, target: string, log: string): Promise<string> {
-  const file = f(name);
+/**
+ * A stand-in binary that records its argv (NUL-separated) in a file of its own under logDir
+ * (processes of a pipeline start together: one shared file could interleave), then execs the real one.
+ */
+async function loggingWrapper(name: string, target: string, logDir: string): Promise<string> {
+  await fsp.mkdir(logDir, { recursive: true });
+  const file = f(`${name}-${path.basename(logDir)}`);
   const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-  await fsp.writeFile(file, `#!/bin/sh\n{ printf '%s\\0' ${q(name)} "$@"; printf '\\n'; } >> ${q(log)}\nexec ${q(target)} "$@"\n`, { mode: 0o755 });
+  await fsp.writeFile(file, `#!/bin/sh\nprintf '%s\\0' ${q(name)} "$@" > ${q(logDir)}/$$.argv\nexec ${q(target)} "$@"\n`, { mode: 0o755 });
   return file;
 }
 
-function readInvocations(log: string): { tool: string; args: string[] }[] {
-  if (!fs.existsSync(log)) return [];
-  return fs
-    .readFileSync(log, "utf8")
-    .split("\n")
-    .filter((l) => l !== "")
-    .map((l) => {
-      const [tool, ...args] = l.split("\0").slice(0, -1);
-      return { tool: tool!, args };
-    });
+function readInvocations(logDir: string): { tool: string; args: string[] }[] {
+  if (!fs.existsSync(logDir)) return [];
+  return fs.readdirSync(logDir).map((name) => {
+    const [tool, ...args] = fs.readFileSync(path.join(logDir, name), "utf8").split("\0").slice(0, -1);
+    return { tool: tool!, args };
+  });
 }
 
 /** Runs fn with FFMPEG_PATH/FFPROBE_PATH pointing at logging wrappers; returns what was started. */
 async function recordingInvocations(fn: () => Promise<unknown>): Promise<{ tool: string; args: string[] }[]> {
-  const log = f(`argv-${Date.now()}-${Math.random().toString(36).slice(2)}.log`);
+  const log = f(`argv-${Date.now()}-${Math.random().toString(36).slice(2)}`);
   const { ffmpeg, ffprobe } = real();
   process.env.FFMPEG_PATH = await loggingWrapper("ffmpeg", ffmpeg, log);
   process.env.FFPROBE_PATH = await loggingWrapper("ffprobe", ffprobe, log);
@@ -229,7 +229,7 @@ describe("what fluent-ffmpeg cannot run (these stay on spawn)", () => {
 
   it("runs ffprobe with our whitelists and file: path, but keeps the process to itself: nothing can time it out or kill it", async () => {
     // The flags and the path pass through as they are...
-    const log = f("ffprobe-argv.log");
+    const log = f("ffprobe-argv");
     Ffmpeg.setFfprobePath(await loggingWrapper("ffprobe-fluent", real().ffprobe, log));
     const guards = ["-v", "error", "-protocol_whitelist", "file", "-format_whitelist", "wav"];
     try {
