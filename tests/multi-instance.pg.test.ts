@@ -349,6 +349,9 @@ if (process.env.TEST_DB === "postgres") describe("two app instances on one Postg
     const survivor = other.ffmpegSteps(otherFrom);
     expect(survivor["measure loudness"] ?? 0, "measure loudness was redone").toBe(0);
     expect(survivor["clean up, master and encode"]).toBeGreaterThanOrEqual(1);
+    // No attempt failed on the standby: it never looked for a file on the dead leader's disk.
+    const failedAttempts = await query(databaseUrl, "select step_hashed_id, outcome, error from job_attempts where run_id = $1 and outcome <> 'ok'", [done.runId]);
+    expect(failedAttempts).toEqual([]);
     const shown = (await api("GET", `/episodes/${episode.id}`)).body;
     expect(shown).toMatchObject({ status: "ready", audioFileId: done.outputFileId });
 
