@@ -127,6 +127,41 @@ describe("faults while processing", () => {
     expect(fs.existsSync(workDirFor(done.id))).toBe(false);
   }, 120_000);
 
+  it("retries a failure in the storing step after its commit, and the run succeeds without leaving a copy", async () => {
+    const { user, recording, episode } = await episodeWithRecording(32);
+    await startProcessing(user.viewer, episode.id, { audioFileId: recording.id });
+    const first = await waitForEnd(user.viewer, episode.id);
+    expect(first.status).toBe("succeeded");
+    // Processed again with the same settings: the same master, so the new copy is removed after
+    // the commit — and that removal fails once.
+    let failures = 1;
+    setStorageForTests((real) => ({
+      ...afterOutputWrite(async () => undefined)(real),
+      async delete(key) {
+        if (key.startsWith("out/") && failures-- > 0) throw Object.assign(new Error("connect ETIMEDOUT"), { code: "ETIMEDOUT" });
+        await real.delete(key);
+      },
+    }));
+    await startProcessing(user.viewer, episode.id, { audioFileId: recording.id });
+    const again = await waitForEnd(user.viewer, episode.id);
+    expect({ status: again.status, error: again.error }).toEqual({ status: "succeeded", error: null });
+    // The episode shows success at the commit; the run ends once the retried step has cleaned up.
+    const { eq } = await import("drizzle-orm");
+    const run = await waitFor(
+      async () => {
+        const [r] = await db.select().from(tables.jobRuns).where(eq(tables.jobRuns.id, again.runId!));
+        return r && !["running", "queued", "retrying"].includes(r.status) && r;
+      },
+      30_000,
+      "the run to end",
+    );
+    expect(run.status).toBe("completed");
+    expect(failures).toBe(-1);
+    expect(again.outputFileId).toBe(first.outputFileId);
+    expect(await getEpisode(user.viewer, episode.id)).toMatchObject({ status: "ready", audioFileId: first.outputFileId });
+    expect(await strayOutputs()).toEqual([]);
+  }, 120_000);
+
   it("fails as the server's fault when the stored master goes missing before it is recorded", async () => {
     const { user, recording, episode } = await episodeWithRecording(33);
     setStorageForTests(afterOutputWrite((real, key) => real.delete(key)));

@@ -182,6 +182,7 @@ describe("processing again", () => {
     }
     // The same master both times: the second run reuses the stored file and leaves no copy behind.
     expect(outputs[1]).toBe(outputs[0]);
+    await waitForRunEnd((await getProcessing(user.viewer, episode.id))!.runId!);
     const key = await fileKey(outputs[0]!);
     expect((await getStorage().stat(key))?.size).toBeGreaterThan(1000);
     expect(await storedOutputsOf(user.viewer.userId)).toEqual([key]);
@@ -213,6 +214,21 @@ describe("processing again", () => {
     expect(handedOver).not.toMatch(/"[^"]*(Path|path)"\s*:/);
   }, 120_000);
 });
+
+/** The episode shows success at the commit; the run itself ends after the step's clean-up. */
+async function waitForRunEnd(runId: string) {
+  const { db, tables } = await import("@/db");
+  const { eq } = await import("drizzle-orm");
+  const run = await waitFor(
+    async () => {
+      const [r] = await db.select().from(tables.jobRuns).where(eq(tables.jobRuns.id, runId));
+      return r && !["running", "queued"].includes(r.status) && r;
+    },
+    30_000,
+    "the run to end",
+  );
+  expect(run.status).toBe("completed");
+}
 
 function listFiles(d: string): string[] {
   return fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)) : [];
