@@ -61,6 +61,23 @@ test("uploads a recording and intro with progress, processes the episode and pla
   expect(ranged.headers()["content-length"]).toBe("10");
   expect((await ranged.body()).subarray(0, 3).toString("latin1")).toBe("ID3");
 
+  // "Process again" with the same recording and settings succeeds, with the same master.
+  await page.getByText("Process again", { exact: true }).click();
+  await form.getByLabel("Recording").selectOption({ label: "interview.wav (0:15)" });
+  await form.getByLabel("Intro").selectOption({ label: "intro-music.wav (0:03)" });
+  await form.getByRole("button", { name: "Process" }).click();
+  const again = async () => (await (await page.request.get(`/api/v1/episodes/${episode.id}`, { headers: bearer(user.token) })).json()) as typeof api;
+  await expect
+    .poll(async () => {
+      const e = await again();
+      return e.processing.id !== api.processing.id && !["queued", "running"].includes(e.processing.status) && e.processing.status;
+    }, { timeout: 60_000 })
+    .toBe("succeeded");
+  expect(await again()).toMatchObject({ status: "ready", audioFileId: api.audioFileId, sizeBytes: api.sizeBytes });
+  await page.reload();
+  await expect(page.getByText("Processing failed")).toHaveCount(0);
+  await expect(page.getByTestId("waveform")).toBeVisible();
+
   // Publish from the dashboard: the episode enters the feed with its enclosure.
   await page.getByRole("button", { name: "Publish now" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Published." })).toBeVisible();

@@ -1,6 +1,7 @@
 /**
- * The one error type the data layer throws for anything a user can cause. Each boundary has a
- * single mapper: HTTP (lib/api/respond.ts), form state (lib/form-state.ts), Inngest (later).
+ * The one error type the data layer throws for anything a user can cause, or for a server-side
+ * failure it can explain (`unavailable`). Each boundary has a single mapper: HTTP
+ * (lib/api/respond.ts), form state (lib/form-state.ts), Inngest (inngest/errors.ts).
  */
 export type AppErrorCode =
   | "invalid" // 422: fields fail validation
@@ -11,7 +12,8 @@ export type AppErrorCode =
   | "conflict" // 409
   | "too_large" // 413
   | "unsupported_media" // 415
-  | "rate_limited"; // 429
+  | "rate_limited" // 429
+  | "unavailable"; // 503: the server cannot do it (disk full, a stored file lost); the message blames the server
 
 export type FieldErrors = Record<string, string>;
 
@@ -23,9 +25,10 @@ export class AppError extends Error {
   constructor(
     code: AppErrorCode,
     message: string,
-    opts: { fields?: FieldErrors; details?: Record<string, unknown> } = {},
+    opts: { fields?: FieldErrors; details?: Record<string, unknown>; cause?: unknown } = {},
   ) {
-    super(message);
+    // The cause is for logs (e.g. the ENOSPC behind "the disk is full"), never shown.
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = "AppError";
     this.code = code;
     this.fields = opts.fields;

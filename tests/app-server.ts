@@ -33,7 +33,14 @@ export class AppServer {
 
   constructor(
     readonly name: string,
-    private readonly opts: { dataDir: string; port: number; databaseUrl?: () => string | undefined; authSecret?: string },
+    private readonly opts: {
+      dataDir: string;
+      port: number;
+      databaseUrl?: () => string | undefined;
+      authSecret?: string;
+      /** More configuration (e.g. STORAGE_DRIVER=s3 and its S3_* settings). */
+      env?: Record<string, string>;
+    },
   ) {
     this.base = `http://127.0.0.1:${opts.port}`;
     this.ffmpegLog = path.join(opts.dataDir, `ffmpeg-${name}.jsonl`);
@@ -52,8 +59,9 @@ export class AppServer {
       PODCASTPRO_FFMPEG_LOG: this.ffmpegLog,
     };
     for (const name of Object.keys(env)) {
-      if (/^(DATABASE_URL|AUTH_SECRET|AUTH_TRUST_HOST|NEXTAUTH_.*|INNGEST_.*|VITEST.*|TEST_DB)$/.test(name)) delete env[name];
+      if (/^(DATABASE_URL|AUTH_SECRET|AUTH_TRUST_HOST|NEXTAUTH_.*|INNGEST_.*|VITEST.*|TEST_DB|STORAGE_DRIVER|S3_.*)$/.test(name)) delete env[name];
     }
+    Object.assign(env, this.opts.env);
     const databaseUrl = this.opts.databaseUrl?.();
     if (databaseUrl) env.DATABASE_URL = databaseUrl;
     if (this.opts.authSecret) env.AUTH_SECRET = this.opts.authSecret; // instances of one deployment share it

@@ -4,8 +4,10 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { AppServer } from "@/tests/app-server";
 import { writeSpeechLikeWav } from "@/lib/media/test-signals";
+import { startTestS3 } from "@/lib/storage/s3-test-server";
 
 /**
  * Two production servers (`npm start`'s, so `npm run build` must have run: scripts/test.sh
@@ -16,6 +18,9 @@ import { writeSpeechLikeWav } from "@/lib/media/test-signals";
  * step runs again. Then the killed one comes back as a standby and takes the lead back when the
  * other is killed while a scheduled publish sleeps; the publish happens once, on time. Each instance writes its own PODCASTPRO_FFMPEG_LOG, so the logs show which
  * instance ran which step. PostgreSQL only: SQLite is one machine, one process.
+ * The second case is the deployment docs/DEPLOY.md describes, sharing nothing but PostgreSQL and
+ * an S3 bucket (s3rver on loopback): each instance has its own DATA_DIR, and the leader's is
+ * deleted once it is killed mid-mastering, so the standby can only use what the steps stored.
  */
 const root = path.resolve(__dirname, "..");
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -51,8 +56,14 @@ const server = (name: string) =>
 const a = server("a");
 const b = server("b");
 const instances = [a, b];
+const ownDataDirs: string[] = [];
+let s3: Awaited<ReturnType<typeof startTestS3>> | undefined;
 
-afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+afterAll(async () => {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  for (const d of ownDataDirs) fs.rmSync(d, { recursive: true, force: true });
+  await s3?.close();
+});
 
 if (process.env.TEST_DB === "postgres") describe("two app instances on one PostgreSQL", () => {
   beforeAll(async () => {
@@ -230,4 +241,138 @@ if (process.env.TEST_DB === "postgres") describe("two app instances on one Postg
       fs.writeFileSync(process.env.MULTI_REPORT, JSON.stringify({ takeoverMs, beforeKill, survivor }) + "\n", { flag: "a" });
     }
   }, 300_000);
+
+  it("with media in S3 and a DATA_DIR each, the standby finishes a run after the leader is killed and its disk is gone", async () => {
+    for (const i of instances) await i.kill("SIGKILL");
+    s3 = await startTestS3();
+    const storageEnv = {
+      STORAGE_DRIVER: "s3",
+      S3_ENDPOINT: s3.endpoint,
+      S3_BUCKET: s3.bucket,
+      S3_FORCE_PATH_STYLE: "true",
+      S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+      S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+    };
+    const dirOf = new Map<AppServer, string>();
+    const separate = (name: string) => {
+      const own = fs.mkdtempSync(path.join(os.tmpdir(), `podcastpro-multi-${name}-`));
+      ownDataDirs.push(own);
+      const instance = new AppServer(name, { dataDir: own, port: 30000 + Math.floor(Math.random() * 9000), databaseUrl: () => databaseUrl, authSecret, env: storageEnv });
+      dirOf.set(instance, own);
+      return instance;
+    };
+    const c = separate("c");
+    const d = separate("d");
+    instances.push(c, d);
+    await c.start();
+    await d.start();
+    const leaderPid = async () => {
+      const rows = await query<{ name: string }>(
+        databaseUrl,
+        "select application_name as name from pg_stat_activity where datname = current_database() and application_name like 'podcastpro executor leader%'",
+      );
+      return rows.length === 1 ? Number(/pid (\d+)$/.exec(rows[0]!.name)?.[1]) : undefined;
+    };
+    const firstLeader = await waitUntil("a leader among the S3 instances", async () => {
+      const pid = await leaderPid();
+      return pid && (c.owns(pid) || d.owns(pid)) && pid;
+    }, 15_000);
+    const leader = c.owns(firstLeader) ? c : d;
+    const other = leader === c ? d : c;
+
+    let token = "";
+    const api = async (method: string, url: string, body?: unknown) => {
+      const res = await fetch(`${other.base}/api/v1${url}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    };
+    const email = `multi-s3-${Date.now()}@example.com`;
+    const created = await fetch(`${other.base}/api/v1/users`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "Multi S3", email, password: "long enough pw" }),
+    });
+    expect(created.status).toBeLessThan(300);
+    token = (await api("POST", "/tokens", { email, password: "long enough pw" })).body.token;
+    const podcast = (await api("POST", "/podcasts", { title: "Nothing shared but the bucket" })).body;
+    const episode = (await api("POST", `/podcasts/${podcast.id}/episodes`, { title: "No shared disk" })).body;
+
+    const recording = path.join(os.tmpdir(), `podcastpro-recording-${crypto.randomUUID()}.wav`);
+    await writeSpeechLikeWav(recording, { seconds: 120, seed: 19, sampleRate: 22050 });
+    const form = new FormData();
+    form.append("file", new Blob([fs.readFileSync(recording)]), "recording.wav");
+    fs.rmSync(recording, { force: true });
+    // Uploaded through the standby: the recording reaches the leader only through the bucket.
+    const uploaded = await fetch(`${other.base}/api/v1/files`, { method: "POST", body: form, headers: { authorization: `Bearer ${token}` } });
+    const uploadText = await uploaded.text();
+    expect(uploaded.status, uploadText).toBe(201);
+    const file = JSON.parse(uploadText) as { id: string };
+    const otherFrom = other.ffmpegLines().length;
+    const leaderFrom = leader.ffmpegLines().length;
+
+    expect((await api("POST", `/episodes/${episode.id}/process`, { audioFileId: file.id })).status).toBe(202);
+    await waitUntil(
+      "the leader to be mastering",
+      async () => {
+        const p = (await api("GET", `/episodes/${episode.id}`)).body.processing;
+        return p?.status === "running" && p.step === "clean up, master and encode" && (leader.ffmpegSteps(leaderFrom)["clean up, master and encode"] ?? 0) >= 1;
+      },
+      60_000,
+      50,
+    );
+    const beforeKill = leader.ffmpegSteps(leaderFrom);
+    expect(beforeKill["measure loudness"]).toBe(1);
+    expect(other.ffmpegSteps(otherFrom)).toEqual({});
+
+    // The leader dies and its disk with it: the work folder, the S3 cache, everything.
+    await leader.kill("SIGKILL");
+    fs.rmSync(dirOf.get(leader)!, { recursive: true, force: true });
+    await waitUntil("the standby to take the lead", async () => {
+      const pid = await leaderPid();
+      return pid && other.owns(pid);
+    }, 15_000);
+
+    const done = await waitUntil(
+      "processing to end on the surviving instance",
+      async () => {
+        const p = (await api("GET", `/episodes/${episode.id}`)).body.processing;
+        return p && !["queued", "running"].includes(p.status) && p;
+      },
+      180_000,
+      250,
+    );
+    expect(done.status, done.error).toBe("succeeded");
+    const survivor = other.ffmpegSteps(otherFrom);
+    expect(survivor["measure loudness"] ?? 0, "measure loudness was redone").toBe(0);
+    expect(survivor["clean up, master and encode"]).toBeGreaterThanOrEqual(1);
+    // No attempt failed on the standby: it never looked for a file on the dead leader's disk.
+    const failedAttempts = await query(databaseUrl, "select step_hashed_id, outcome, error from job_attempts where run_id = $1 and outcome <> 'ok'", [done.runId]);
+    expect(failedAttempts).toEqual([]);
+    const shown = (await api("GET", `/episodes/${episode.id}`)).body;
+    expect(shown).toMatchObject({ status: "ready", audioFileId: done.outputFileId });
+
+    // Served: the bytes come from the bucket (redirected there), an MP3 of the mastered length.
+    const audio = await fetch(`${other.base}/api/v1/files/${done.outputFileId}/content`, { headers: { authorization: `Bearer ${token}` } });
+    expect(audio.status).toBe(200);
+    const bytes = Buffer.from(await audio.arrayBuffer());
+    expect(bytes.length).toBeGreaterThan(100_000);
+    expect(bytes.subarray(0, 3).toString("latin1")).toBe("ID3");
+
+    // Nothing left in the bucket that no file points at (no intermediate from the cut-short step).
+    const listed = await s3.storage.client.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
+    const objects = (listed.Contents ?? []).map((o) => o.Key!).sort();
+    const files = await query<{ key: string }>(databaseUrl, "select storage_key as key from media_files order by storage_key");
+    const known = new Set(files.map((f) => f.key));
+    expect(objects.filter((k) => !known.has(k))).toEqual([]);
+    expect(objects.length).toBeGreaterThanOrEqual(2); // the recording and the master
+    const work = path.join(dirOf.get(other)!, "tmp", "work");
+    expect(fs.existsSync(work) ? fs.readdirSync(work) : []).toEqual([]);
+    if (process.env.MULTI_REPORT) {
+      fs.writeFileSync(process.env.MULTI_REPORT, JSON.stringify({ s3: { beforeKill, survivor } }) + "\n", { flag: "a" });
+    }
+  }, 360_000);
 });

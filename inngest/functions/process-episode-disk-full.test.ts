@@ -56,12 +56,12 @@ function filesUnder(sub: string): string[] {
 /** A storage whose writes of processed output run out of space half-way. */
 function diskFullStorage(real: Storage): Storage {
   return {
-    async putFile(key, localPath) {
-      if (!key.startsWith("out/")) return real.putFile(key, localPath);
-      const dest = await real.localPath(key);
-      await fsp.mkdir(path.dirname(dest), { recursive: true });
+    async putFile(key, localPath, opts) {
+      if (!key.startsWith("out/")) return real.putFile(key, localPath, opts);
+      // Half the bytes land in storage before the disk is full.
       const data = await fsp.readFile(localPath);
-      await fsp.writeFile(dest, data.subarray(0, data.length >> 1));
+      await fsp.writeFile(`${localPath}.half`, data.subarray(0, data.length >> 1));
+      await real.putFile(key, `${localPath}.half`, opts);
       throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28 });
     },
     createReadStream: (key, range) => real.createReadStream(key, range),

@@ -14,7 +14,11 @@ import { writeMusicWav, writeSpeechLikeWav } from "@/lib/media/test-signals";
 import { getStorage } from "@/lib/storage";
 import { makeEpisode, makePodcast, makeUser, uploadFromPath } from "@/tests/factories";
 import type { Viewer } from "@/lib/auth/viewer";
-import crypto from "node:crypto";
+import { createApiTokenForViewer } from "@/lib/data/tokens";
+import { getEnv } from "@/lib/env";
+import { call } from "@/tests/api-client";
+import * as processRoute from "@/app/api/v1/episodes/[id]/process/route";
+import * as episodeRoute from "@/app/api/v1/episodes/[id]/route";
 
 /**
  * The whole mastering path, as a user drives it: upload, start processing, the embedded executor
@@ -152,6 +156,99 @@ describe("process-episode", () => {
     await waitFor(async () => (await sweepWorkDirs()) >= 0 && !fs.existsSync(workDirFor(started.id)), 30_000, "work folder removed");
   }, 120_000);
 });
+
+describe("processing again", () => {
+  it("processes the same episode twice with the same recording and settings through the API", async () => {
+    const user = await makeUser();
+    const { token } = await createApiTokenForViewer(user.viewer, { name: "test", expiresInDays: 1 });
+    const wav = path.join(dir, "again.wav");
+    await writeSpeechLikeWav(wav, { seconds: 6, seed: 21, leadingSilence: 0.5, trailingSilence: 0.5 });
+    const recording = await upload(user.viewer, wav);
+    const podcast = await makePodcast(user.viewer);
+    const episode = await makeEpisode(user.viewer, podcast.id);
+    const params = { id: episode.id };
+    const body = { audioFileId: recording.id, options: { trimSilence: true } };
+
+    const outputs: string[] = [];
+    for (const round of [1, 2]) {
+      const started = await call(processRoute.POST, { method: "POST", token, params, json: body });
+      expect(started.status, `round ${round}: ${JSON.stringify(started.body)}`).toBe(202);
+      const done = await waitForEnd(user.viewer, episode.id);
+      expect({ round, status: done.status, error: done.error }).toEqual({ round, status: "succeeded", error: null });
+      const shown = await call(episodeRoute.GET, { token, params });
+      expect(shown.body).toMatchObject({ status: "ready", audioFileId: done.outputFileId });
+      outputs.push(done.outputFileId!);
+      expect(fs.existsSync(workDirFor(done.id))).toBe(false);
+    }
+    // The same master both times: the second run reuses the stored file and leaves no copy behind.
+    expect(outputs[1]).toBe(outputs[0]);
+    await waitForRunEnd((await getProcessing(user.viewer, episode.id))!.runId!);
+    const key = await fileKey(outputs[0]!);
+    expect((await getStorage().stat(key))?.size).toBeGreaterThan(1000);
+    expect(await storedOutputsOf(user.viewer.userId)).toEqual([key]);
+    // Nothing in storage that no file of any library points at (no leaked intermediates).
+    const mediaRoot = path.join(getEnv().dataDir, "media");
+    const known = new Set(await allStorageKeys());
+    expect(listFiles(path.join(mediaRoot, "out")).map((f) => path.relative(mediaRoot, f)).filter((k) => !known.has(k))).toEqual([]);
+  }, 180_000);
+
+  it("hands storage keys and small JSON between steps, never paths on this machine's disk", async () => {
+    const user = await makeUser();
+    const wav = path.join(dir, "keys.wav");
+    await writeSpeechLikeWav(wav, { seconds: 5, seed: 23, leadingSilence: 0.5, trailingSilence: 0.5 });
+    const recording = await upload(user.viewer, wav);
+    const podcast = await makePodcast(user.viewer);
+    const episode = await makeEpisode(user.viewer, podcast.id);
+    await startProcessing(user.viewer, episode.id, { audioFileId: recording.id });
+    expect((await waitForEnd(user.viewer, episode.id)).status).toBe("succeeded");
+
+    const { db, tables } = await import("@/db");
+    const { eq } = await import("drizzle-orm");
+    const [jobRun] = await db.select().from(tables.jobRuns).where(eq(tables.jobRuns.id, (await getProcessing(user.viewer, episode.id))!.runId!));
+    expect(jobRun).toBeDefined();
+    const steps = await db.select().from(tables.jobSteps).where(eq(tables.jobSteps.runId, jobRun!.id));
+    expect(steps.map((s) => s.name)).toEqual(expect.arrayContaining(["inspect inputs", "measure loudness", "clean up, master and encode"]));
+    const handedOver = JSON.stringify(steps.map((s) => s.result));
+    expect(handedOver).not.toContain(getEnv().dataDir);
+    expect(handedOver).not.toContain(os.tmpdir());
+    expect(handedOver).not.toMatch(/"[^"]*(Path|path)"\s*:/);
+  }, 120_000);
+});
+
+/** The episode shows success at the commit; the run itself ends after the step's clean-up. */
+async function waitForRunEnd(runId: string) {
+  const { db, tables } = await import("@/db");
+  const { eq } = await import("drizzle-orm");
+  const run = await waitFor(
+    async () => {
+      const [r] = await db.select().from(tables.jobRuns).where(eq(tables.jobRuns.id, runId));
+      return r && !["running", "queued"].includes(r.status) && r;
+    },
+    30_000,
+    "the run to end",
+  );
+  expect(run.status).toBe("completed");
+}
+
+function listFiles(d: string): string[] {
+  return fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)) : [];
+}
+
+/** Storage keys of the processed files in a user's library. */
+async function storedOutputsOf(userId: string) {
+  const { db, tables } = await import("@/db");
+  const { and, eq, like } = await import("drizzle-orm");
+  const rows = await db
+    .select({ key: tables.mediaFiles.storageKey })
+    .from(tables.mediaFiles)
+    .where(and(eq(tables.mediaFiles.ownerId, userId), like(tables.mediaFiles.storageKey, "out/%")));
+  return rows.map((r) => r.key);
+}
+
+async function allStorageKeys() {
+  const { db, tables } = await import("@/db");
+  return (await db.select({ key: tables.mediaFiles.storageKey }).from(tables.mediaFiles)).map((r) => r.key);
+}
 
 async function fileKey(fileId: string) {
   const { db, tables } = await import("@/db");

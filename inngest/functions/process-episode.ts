@@ -2,8 +2,8 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { NonRetriableError } from "inngest";
 import { inngest } from "@/inngest/client";
+import { failureReason, inStep } from "@/inngest/errors";
 import { processCancelled, processRequested } from "@/inngest/events";
 import {
   completeProcessing,
@@ -11,9 +11,12 @@ import {
   isProcessingActive,
   loadProcessingJob,
   reportProcessing,
+  storeProcessingOutput,
   workDirFor,
 } from "@/lib/data/processing";
+import { AppError } from "@/lib/errors";
 import { MediaError, inspectMedia, masterEpisode, measureRecording, type LoudnessStats } from "@/lib/media";
+import { getStorage } from "@/lib/storage";
 import { targetLufs, type ProcessingOptions } from "@/lib/validation/processing";
 
 /** Where each stage sits in the run's overall progress (0–1). */
@@ -44,13 +47,32 @@ function stageContext(processingId: string, stage: Stage) {
   return { onProgress, signal: abort.signal };
 }
 
-/** A MediaError the file caused becomes a non-retriable failure with its plain-words reason. */
-async function media<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * A local copy of a stored file for ffmpeg, on the machine this step runs on (with S3, a
+ * download into this instance's cache). Steps hand each other storage keys, never these paths.
+ */
+function fetchLocal(file: { key: string }): Promise<string>;
+function fetchLocal(file: { key: string } | null): Promise<string | null>;
+async function fetchLocal(file: { key: string } | null): Promise<string | null> {
+  return file ? getStorage().localPath(file.key) : null;
+}
+
+/**
+ * Runs ffmpeg work on local copies. When ffmpeg blames a file, first make sure the copies are
+ * still there: one that vanished meanwhile (a pruned cache, a lost disk) is the server's fault,
+ * not a damaged recording, so the step fails as ours (retried, fetching the files again).
+ */
+async function onLocalCopies<T>(files: (string | null)[], work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof MediaError && err.isUserError) throw new NonRetriableError(err.reason, { cause: err });
-    if (err instanceof MediaError && err.code === "cancelled") throw new NonRetriableError("The processing was cancelled.");
+    if (err instanceof MediaError && err.isUserError) {
+      for (const file of files) {
+        if (file && !(await fsp.access(file).then(() => true, () => false))) {
+          throw new Error(`a local copy of an input went missing while ffmpeg read it: ${err.message}`, { cause: err });
+        }
+      }
+    }
     throw err;
   }
 }
@@ -75,136 +97,158 @@ export const processEpisode = inngest.createFunction(
     cancelOn: [{ event: processCancelled, match: "data.processingId" }],
     onFailure: async ({ event, error, step }) => {
       const { processingId } = event.data.event.data;
-      await step.run("record the failure", async () => {
-        // Reasons from NonRetriableError are written for podcasters; anything else is ours.
-        const reason =
-          error.name === "NonRetriableError"
-            ? error.message
-            : "Processing failed on our side after several attempts. Try again; if it keeps failing, check the server logs.";
-        await failProcessing(processingId, reason);
-        await fsp.rm(workDirFor(processingId), { recursive: true, force: true });
-      });
+      // Records the reason (the file's fault, or ours) and removes the run's stored master and work folder.
+      await step.run("record the failure", () => failProcessing(processingId, failureReason(error)));
     },
   },
   async ({ event, step, runId }) => {
     const { processingId } = event.data;
-    const workDir = workDirFor(processingId);
 
-    const inputs = await step.run("inspect inputs", async () => {
-      const job = await loadProcessingJob(processingId);
-      if (!job || !["queued", "running"].includes(job.processing.status)) return null;
-      if (!job.source) throw new NonRetriableError("The recording was deleted from the media library before processing started.");
-      await reportProcessing(processingId, { runId, status: "running", step: "inspect inputs", progress: 0 });
-      await fsp.mkdir(workDir, { recursive: true });
-      const main = await media(() => inspectMedia(job.source!.path));
-      if (main.kind !== "audio") throw new NonRetriableError("The recording is not audio.");
-      const bumper = async (f: typeof job.intro, what: string) => {
-        if (!f) return null;
-        const info = await media(() => inspectMedia(f.path));
-        if (info.kind !== "audio") throw new NonRetriableError(`The ${what} is not audio.`);
-        return { path: f.path, durationSeconds: info.durationSeconds };
-      };
-      const options = job.processing.options;
-      return {
-        source: { path: job.source.path, durationSeconds: main.durationSeconds, channels: main.channels },
-        intro: await bumper(job.intro, "intro"),
-        outro: await bumper(job.outro, "outro"),
-        options,
-        channels: (options.channels === "mono" || (options.channels === "follow" && main.channels === 1) ? 1 : 2) as 1 | 2,
-        tags: {
-          title: job.episode.title,
-          album: job.podcast.title,
-          artist: job.podcast.author || undefined,
-          track: job.episode.episodeNumber ?? undefined,
-          year: (job.episode.publishAt ?? new Date()).getUTCFullYear(),
-          comment: job.episode.description.replace(/<[^>]*>/g, "").slice(0, 500) || undefined,
-          chapters: job.episode.chapters ?? undefined,
-        },
-        cover: job.cover ? { path: job.cover.path, mimeType: job.cover.mimeType } : null,
-      };
-    });
+    const inputs = await step.run("inspect inputs", () =>
+      inStep(async () => {
+        const job = await loadProcessingJob(processingId);
+        if (!job || !["queued", "running"].includes(job.processing.status)) return null;
+        if (!job.source) throw new AppError("not_found", "The recording was deleted from the media library before processing started.");
+        await reportProcessing(processingId, { runId, status: "running", step: "inspect inputs", progress: 0 });
+        const audio = async (f: { key: string }, what: string) => {
+          const file = await fetchLocal(f);
+          const info = await onLocalCopies([file], () => inspectMedia(file));
+          if (info.kind !== "audio") throw new AppError("unsupported_media", `The ${what} is not audio.`);
+          return info;
+        };
+        const main = await audio(job.source, "recording");
+        const bumper = async (f: typeof job.intro, what: string) =>
+          f ? { key: f.key, durationSeconds: (await audio(f, what)).durationSeconds } : null;
+        const options = job.processing.options;
+        return {
+          source: { key: job.source.key, durationSeconds: main.durationSeconds, channels: main.channels },
+          intro: await bumper(job.intro, "intro"),
+          outro: await bumper(job.outro, "outro"),
+          options,
+          channels: (options.channels === "mono" || (options.channels === "follow" && main.channels === 1) ? 1 : 2) as 1 | 2,
+          tags: {
+            title: job.episode.title,
+            album: job.podcast.title,
+            artist: job.podcast.author || undefined,
+            track: job.episode.episodeNumber ?? undefined,
+            year: (job.episode.publishAt ?? new Date()).getUTCFullYear(),
+            comment: job.episode.description.replace(/<[^>]*>/g, "").slice(0, 500) || undefined,
+            chapters: job.episode.chapters ?? undefined,
+          },
+          cover: job.cover ? { key: job.cover.key, mimeType: job.cover.mimeType } : null,
+        };
+      }),
+    );
     if (!inputs) return { skipped: "the processing was cancelled or removed" };
     const o: ProcessingOptions = inputs.options;
 
-    const measured = await step.run("measure loudness", async () => {
-      const ctx = stageContext(processingId, "measure loudness");
-      const result = await media(() =>
-        measureRecording(inputs.source.path, {
-          channels: inputs.channels,
-          highPassHz: o.highPass ? 80 : false,
-          durationSeconds: inputs.source.durationSeconds,
-          ...ctx,
-        }),
-      );
-      return { loudness: result.loudness, durationSeconds: result.durationSeconds, ms: result.ms };
-    });
-
-    const mastered = await step.run("clean up, master and encode", async () => {
-      const ctx = stageContext(processingId, "clean up, master and encode");
-      await fsp.mkdir(workDir, { recursive: true });
-      const cover = inputs.cover
-        ? { mimeType: inputs.cover.mimeType as "image/jpeg" | "image/png", data: await fsp.readFile(inputs.cover.path) }
-        : undefined;
-      const result = await media(() =>
-        masterEpisode({
-          recording: { path: inputs.source.path, durationSeconds: measured.durationSeconds, loudness: measured.loudness },
-          channels: inputs.channels,
-          cleanUp: {
+    const measured = await step.run("measure loudness", () =>
+      inStep(async () => {
+        const ctx = stageContext(processingId, "measure loudness");
+        const recording = await fetchLocal(inputs.source);
+        const result = await onLocalCopies([recording], () =>
+          measureRecording(recording, {
+            channels: inputs.channels,
             highPassHz: o.highPass ? 80 : false,
-            noiseReduction: o.noiseReduction,
-            trimSilence: o.trimSilence,
-            maxPauseSeconds: o.shortenPauses ? o.maxPauseSeconds : null,
-          },
-          intro: inputs.intro ?? undefined,
-          outro: inputs.outro ?? undefined,
-          crossfadeSeconds: o.crossfadeSeconds,
-          target: { integratedLufs: targetLufs(o), truePeakDbtp: o.truePeakDbtp },
-          bitrateKbps: o.bitrateKbps ?? undefined,
-          tags: { ...inputs.tags, cover },
-          workDir,
-          outputPath: path.join(workDir, "episode.mp3"),
-          ...ctx,
-        }),
-      );
-      return {
-        outputPath: result.outputPath,
-        waveformPath: result.waveformPath,
-        durationSeconds: result.durationSeconds,
-        sizeBytes: result.sizeBytes,
-        silenceRemovedSeconds: result.silenceRemovedSeconds,
-        normalisation: result.normalisation,
-        output: result.output,
-        verification: result.verification,
-        ms: result.ms,
-      };
-    });
+            durationSeconds: inputs.source.durationSeconds,
+            ...ctx,
+          }),
+        );
+        return { loudness: result.loudness, durationSeconds: result.durationSeconds, ms: result.ms };
+      }),
+    );
 
-    await step.run("store result", async () => {
-      if (!(await isProcessingActive(processingId))) return;
-      await reportProcessing(processingId, { step: "store result", progress: STAGES["store result"][0] });
-      const waveform = JSON.parse(await fsp.readFile(mastered.waveformPath, "utf8")) as Record<string, unknown>;
-      const input: LoudnessStats = measured.loudness;
-      await completeProcessing(processingId, {
-        outputPath: mastered.outputPath,
-        sha256: await sha256File(mastered.outputPath),
-        sizeBytes: mastered.sizeBytes,
-        durationSeconds: mastered.durationSeconds,
-        waveform,
-        stats: {
-          targetLufs: targetLufs(o),
-          truePeakCeilingDbtp: o.truePeakDbtp,
-          input: { integratedLufs: input.integratedLufs, lraLu: input.lraLu, truePeakDbtp: input.truePeakDbtp },
-          output: mastered.output,
-          normalisation: mastered.normalisation,
-          verification: mastered.verification,
-          silenceRemovedSeconds: mastered.silenceRemovedSeconds,
-          sourceDurationSeconds: inputs.source.durationSeconds,
+    // Masters in this machine's work folder and stores the MP3 before returning, so the next
+    // step needs only its key (it may run on another instance, after this one's disk is gone).
+    const mastered = await step.run("clean up, master and encode", () =>
+      inStep(async () => {
+        const ctx = stageContext(processingId, "clean up, master and encode");
+        const workDir = workDirFor(processingId);
+        try {
+          const [recording, intro, outro, cover] = await Promise.all([
+            fetchLocal(inputs.source),
+            fetchLocal(inputs.intro),
+            fetchLocal(inputs.outro),
+            fetchLocal(inputs.cover),
+          ]);
+          await fsp.mkdir(workDir, { recursive: true });
+          const result = await onLocalCopies([recording, intro, outro], async () =>
+            masterEpisode({
+              recording: { path: recording, durationSeconds: measured.durationSeconds, loudness: measured.loudness },
+              channels: inputs.channels,
+              cleanUp: {
+                highPassHz: o.highPass ? 80 : false,
+                noiseReduction: o.noiseReduction,
+                trimSilence: o.trimSilence,
+                maxPauseSeconds: o.shortenPauses ? o.maxPauseSeconds : null,
+              },
+              intro: inputs.intro && intro ? { path: intro, durationSeconds: inputs.intro.durationSeconds } : undefined,
+              outro: inputs.outro && outro ? { path: outro, durationSeconds: inputs.outro.durationSeconds } : undefined,
+              crossfadeSeconds: o.crossfadeSeconds,
+              target: { integratedLufs: targetLufs(o), truePeakDbtp: o.truePeakDbtp },
+              bitrateKbps: o.bitrateKbps ?? undefined,
+              tags: {
+                ...inputs.tags,
+                cover:
+                  inputs.cover && cover
+                    ? { mimeType: inputs.cover.mimeType as "image/jpeg" | "image/png", data: await fsp.readFile(cover) }
+                    : undefined,
+              },
+              workDir,
+              outputPath: path.join(workDir, "episode.mp3"),
+              ...ctx,
+            }),
+          );
+          // The waveform is small JSON (min/max pairs): it travels in the step result.
+          const waveform = JSON.parse(await fsp.readFile(result.waveformPath, "utf8")) as Record<string, unknown>;
+          const sha256 = await sha256File(result.outputPath);
+          const key = await storeProcessingOutput(processingId, result.outputPath);
+          if (!key) return null;
+          return {
+            key,
+            sha256,
+            sizeBytes: result.sizeBytes,
+            durationSeconds: result.durationSeconds,
+            waveform,
+            silenceRemovedSeconds: result.silenceRemovedSeconds,
+            normalisation: result.normalisation,
+            output: result.output,
+            verification: result.verification,
+            ms: result.ms,
+          };
+        } finally {
+          await fsp.rm(workDir, { recursive: true, force: true });
+        }
+      }),
+    );
+    if (!mastered) return { skipped: "the processing was cancelled" };
+
+    // Database only (and clean-up after the commit): safe to run again, on any instance.
+    await step.run("store result", () =>
+      inStep(async () => {
+        await reportProcessing(processingId, { step: "store result", progress: STAGES["store result"][0] });
+        const input: LoudnessStats = measured.loudness;
+        await completeProcessing(processingId, {
+          key: mastered.key,
+          sha256: mastered.sha256,
+          sizeBytes: mastered.sizeBytes,
           durationSeconds: mastered.durationSeconds,
-          stepMs: { measure: measured.ms, master: mastered.ms },
-        },
-      });
-      await fsp.rm(workDir, { recursive: true, force: true });
-    });
+          waveform: mastered.waveform,
+          stats: {
+            targetLufs: targetLufs(o),
+            truePeakCeilingDbtp: o.truePeakDbtp,
+            input: { integratedLufs: input.integratedLufs, lraLu: input.lraLu, truePeakDbtp: input.truePeakDbtp },
+            output: mastered.output,
+            normalisation: mastered.normalisation,
+            verification: mastered.verification,
+            silenceRemovedSeconds: mastered.silenceRemovedSeconds,
+            sourceDurationSeconds: inputs.source.durationSeconds,
+            durationSeconds: mastered.durationSeconds,
+            stepMs: { measure: measured.ms, master: mastered.ms },
+          },
+        });
+      }),
+    );
     return { durationSeconds: mastered.durationSeconds, output: mastered.output };
   },
 );

@@ -1,4 +1,5 @@
 import { inngest } from "@/inngest/client";
+import { inStep } from "@/inngest/errors";
 import { episodePublishScheduled, publishCancelled } from "@/inngest/events";
 import { publishScheduledEpisode } from "@/lib/data/publishing";
 
@@ -18,7 +19,7 @@ export const publishEpisode = inngest.createFunction(
   async ({ event, step }) => {
     const at = new Date(event.data.publishAt);
     await step.sleepUntil("wait until the publish time", at);
-    const published = await step.run("publish", () => publishScheduledEpisode(event.data.episodeId, at));
+    const published = await step.run("publish", () => inStep(() => publishScheduledEpisode(event.data.episodeId, at)));
     return { published };
   },
 );

@@ -12,6 +12,7 @@ const STATUS: Record<AppErrorCode, number> = {
   unsupported_media: 415,
   invalid: 422,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 export interface ApiErrorBody {

@@ -2,7 +2,6 @@ import "server-only";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { and, desc, eq, inArray } from "drizzle-orm";
-import { NonRetriableError } from "inngest";
 import { db, tables, type Db } from "@/db";
 import { transaction } from "@/db/tx";
 import { inngest } from "@/inngest/client";
@@ -11,7 +10,8 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { getEnv } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
 import { isUuid, newId } from "@/lib/ids";
-import { getStorage, newStorageKey } from "@/lib/storage";
+import { log } from "@/lib/log";
+import { getStorage, storageKeyFor } from "@/lib/storage";
 import {
   DEFAULT_PROCESSING,
   processingOptionsSchema,
@@ -63,10 +63,23 @@ function toProcessing(row: ProcessingRow): Processing {
   };
 }
 
-/** The per-run work folder: scratch space on the same disk as local storage. */
+/**
+ * The per-run work folder: scratch space on the same disk as local storage, on this machine.
+ * Only one step uses it (mastering), from start to end: the next step may run elsewhere.
+ */
 export function workDirFor(processingId: string): string {
   if (!isUuid(processingId)) throw new Error("invalid processing id");
   return path.join(getEnv().dataDir, "tmp", "work", processingId);
+}
+
+/**
+ * Where a processing's master is stored, from mastering until it is recorded, and afterwards as
+ * the episode's file. One key per processing, so a mastering step that runs twice writes the
+ * same object again rather than leaving another one behind.
+ */
+export function outputKeyFor(processingId: string): string {
+  if (!isUuid(processingId)) throw new Error("invalid processing id");
+  return storageKeyFor("out", processingId);
 }
 
 async function ownEpisode(viewer: Viewer, episodeId: string) {
@@ -187,12 +200,17 @@ export async function cancelProcessing(viewer: Viewer, episodeId: string): Promi
   });
   if (!row) throw new AppError("conflict", "Nothing is being processed for this episode.");
   await inngest.send(processCancelled.create({ userId: viewer.userId, episodeId, processingId: row.id }));
+  // A master already stored is not needed now (the run also checks after storing one).
+  await discardProcessingOutput(row.id).catch((err: unknown) => log.warn("could not remove a cancelled processing's output", { err, processingId: row.id }));
   return toProcessing(row);
 }
 
 // ---- Used by the process-episode function (no viewer: the event names the processing). ----
 
-/** Everything a processing run needs to read its inputs, or null if it was cancelled meanwhile. */
+/**
+ * Everything a processing run needs, or null if it was removed meanwhile. Files are named by
+ * storage key: each step fetches what it reads (`localPath()`), wherever it runs.
+ */
 export async function loadProcessingJob(processingId: string) {
   const [row] = await db.select().from(tables.episodeProcessing).where(eq(tables.episodeProcessing.id, processingId));
   if (!row) return null;
@@ -201,19 +219,18 @@ export async function loadProcessingJob(processingId: string) {
   if (!episode || !podcast) return null;
   const ids = [row.sourceFileId, row.introFileId, row.outroFileId, episode.audioFileId, podcast.coverFileId].filter((x): x is string => !!x);
   const files = ids.length ? await db.select().from(tables.mediaFiles).where(inArray(tables.mediaFiles.id, ids)) : [];
-  const storage = getStorage();
-  const local = async (id: string | null) => {
+  const stored = (id: string | null) => {
     const f = id ? files.find((x) => x.id === id) : undefined;
-    return f ? { path: await storage.localPath(f.storageKey), mimeType: f.mimeType, durationSeconds: f.durationSeconds } : null;
+    return f ? { key: f.storageKey, mimeType: f.mimeType, durationSeconds: f.durationSeconds } : null;
   };
   return {
     processing: toProcessing(row),
     episode,
     podcast,
-    source: await local(row.sourceFileId),
-    intro: await local(row.introFileId),
-    outro: await local(row.outroFileId),
-    cover: await local(podcast.coverFileId),
+    source: stored(row.sourceFileId),
+    intro: stored(row.introFileId),
+    outro: stored(row.outroFileId),
+    cover: stored(podcast.coverFileId),
   };
 }
 
@@ -236,32 +253,55 @@ export async function isProcessingActive(processingId: string): Promise<boolean>
 }
 
 /**
- * Stores a finished master and makes it the episode's audio, in one transaction after the file
- * is in storage. Safe to call twice: a processing that already succeeded is left as it is.
+ * Moves a finished master from this machine's scratch space into storage under the
+ * processing's output key, where the step that records it finds it on any instance. Returns
+ * the key, or null when the processing was cancelled meanwhile (then nothing is kept).
+ */
+export async function storeProcessingOutput(processingId: string, localFile: string): Promise<string | null> {
+  const key = outputKeyFor(processingId);
+  const storage = getStorage();
+  try {
+    await storage.putFile(key, localFile, { contentType: "audio/mpeg" });
+  } catch (err) {
+    // No half-written object may stay behind; a retry writes the whole file again.
+    await storage.delete(key).catch(() => undefined);
+    // Retrying will not free space: fail now with a reason that blames the server.
+    if (isDiskFull(err)) throw new AppError("unavailable", DISK_FULL_REASON, { cause: err });
+    throw err;
+  }
+  if (!(await isProcessingActive(processingId))) {
+    await discardProcessingOutput(processingId);
+    return null;
+  }
+  return key;
+}
+
+/**
+ * Records a stored master (`storeProcessingOutput`) as the episode's audio, in one transaction
+ * of database calls only; storage is checked before and cleaned after. Safe to call twice: a
+ * processing already recorded, or cancelled meanwhile, only has its leftovers removed.
  */
 export async function completeProcessing(
   processingId: string,
-  result: { outputPath: string; sha256: string; sizeBytes: number; durationSeconds: number; stats: Record<string, unknown>; waveform: Record<string, unknown> | null },
+  result: { key: string; sha256: string; sizeBytes: number; durationSeconds: number; stats: Record<string, unknown>; waveform: Record<string, unknown> | null },
 ): Promise<void> {
+  if (result.key !== outputKeyFor(processingId)) throw new Error("completeProcessing: not this processing's output key");
   const [row] = await db.select().from(tables.episodeProcessing).where(eq(tables.episodeProcessing.id, processingId));
-  if (!row || row.status === "succeeded") return;
-  if (!ACTIVE.includes(row.status)) throw new AppError("conflict", "The processing was cancelled.");
-  const [episode] = await db.select().from(tables.episodes).where(eq(tables.episodes.id, row.episodeId));
-  if (!episode) throw new AppError("not_found", "The episode was deleted.");
-  const storage = getStorage();
-  const key = newStorageKey("out");
-  try {
-    await storage.putFile(key, result.outputPath, { contentType: "audio/mpeg" });
-  } catch (err) {
-    if (!isDiskFull(err)) throw err;
-    // Retrying will not free space: fail now with a reason (onFailure records it, removes the work folder).
-    await storage.delete(key).catch(() => undefined);
-    throw new NonRetriableError(DISK_FULL_REASON, { cause: err });
-  }
-  const now = new Date();
-  const fileId = newId();
-  try {
+  if (row && ACTIVE.includes(row.status)) {
+    // The episode must never point at a missing file: a master lost since it was stored is our fault.
+    const stored = await getStorage().stat(result.key);
+    if (!stored || stored.size !== result.sizeBytes) throw new AppError("unavailable", LOST_OUTPUT_REASON);
+    const now = new Date();
+    const fileId = newId();
     await transaction(async (tx) => {
+      // Still running (not cancelled meanwhile)? On PostgreSQL this also locks the row until the commit.
+      const [active] = await tx
+        .update(tables.episodeProcessing)
+        .set({ updatedAt: now })
+        .where(and(eq(tables.episodeProcessing.id, processingId), inArray(tables.episodeProcessing.status, ACTIVE)))
+        .returning({ id: tables.episodeProcessing.id });
+      const [episode] = active ? await tx.select().from(tables.episodes).where(eq(tables.episodes.id, row.episodeId)) : [];
+      if (!episode) return;
       // The same master uploaded or produced before: reuse that file rather than store it twice.
       const [same] = await tx
         .select({ id: tables.mediaFiles.id })
@@ -274,7 +314,7 @@ export async function completeProcessing(
           ownerId: row.ownerId,
           kind: "audio",
           originalFilename: `${episode.slug}.mp3`,
-          storageKey: key,
+          storageKey: result.key,
           mimeType: "audio/mpeg",
           sizeBytes: result.sizeBytes,
           sha256: result.sha256,
@@ -299,16 +339,27 @@ export async function completeProcessing(
           updatedAt: now,
         })
         .where(eq(tables.episodes.id, episode.id));
-      if (same) await storage.delete(key).catch(() => undefined);
     });
-  } catch (err) {
-    await storage.delete(key).catch(() => undefined);
-    throw err;
   }
+  // After the commit: an identical file was reused, or the processing ended without this master.
+  await discardProcessingOutput(processingId);
+}
+
+/**
+ * Removes a processing's stored master unless it became a file of the library: after a failure,
+ * a cancellation, or when an identical file was reused. Idempotent.
+ */
+export async function discardProcessingOutput(processingId: string): Promise<void> {
+  const key = outputKeyFor(processingId);
+  const [kept] = await db.select({ id: tables.mediaFiles.id }).from(tables.mediaFiles).where(eq(tables.mediaFiles.storageKey, key));
+  if (!kept) await getStorage().delete(key);
 }
 
 export const DISK_FULL_REASON =
   "The server ran out of disk space while storing the processed episode. The episode keeps its previous audio; free some space on the server and process it again.";
+
+export const LOST_OUTPUT_REASON =
+  "The processed episode went missing from the server's storage before it could be saved: a fault on our side, not in your files. The episode keeps its previous audio; process it again.";
 
 /** ENOSPC (no space left) or EDQUOT (disk quota exceeded), from our own writes or a storage adapter. */
 function isDiskFull(err: unknown): boolean {
@@ -316,7 +367,10 @@ function isDiskFull(err: unknown): boolean {
   return code === "ENOSPC" || code === "EDQUOT";
 }
 
-/** Marks a processing failed with a reason a podcaster can read; the episode keeps its old audio. */
+/**
+ * Marks a processing failed with a reason a podcaster can read; the episode keeps its old audio.
+ * Then removes what the run left: its stored master (unless recorded) and its work folder here.
+ */
 export async function failProcessing(processingId: string, reason: string): Promise<void> {
   await transaction(async (tx) => {
     const [row] = await tx
@@ -326,6 +380,8 @@ export async function failProcessing(processingId: string, reason: string): Prom
       .returning({ episodeId: tables.episodeProcessing.episodeId });
     if (row) await settleEpisodeStatus(tx, row.episodeId, true);
   });
+  await discardProcessingOutput(processingId);
+  await fsp.rm(workDirFor(processingId), { recursive: true, force: true });
 }
 
 /** Removes work folders no queued or running processing owns (after crashes and cancellations). */

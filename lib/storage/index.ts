@@ -4,14 +4,21 @@ import { getEnv } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { LocalDiskStorage } from "./local";
 import { S3Storage } from "./s3";
-import type { DeliveryOptions, DirectUploadTarget, Storage } from "./types";
+import { checkStorageKey, type DeliveryOptions, type DirectUploadTarget, type Storage } from "./types";
 
 export type { DeliveryOptions, DirectUploadTarget, Storage } from "./types";
 
 /** A fresh storage key: random, two levels of fan-out, a fixed suffix. */
 export function newStorageKey(prefix: "media" | "out" = "media"): string {
-  const id = newId();
-  return `${prefix}/${id.slice(0, 2)}/${id.slice(2, 4)}/${id}`;
+  return storageKeyFor(prefix, newId());
+}
+
+/**
+ * The storage key of something that has its own generated id (e.g. a processing's output), so
+ * a retried step writes the same key again instead of leaving another object behind.
+ */
+export function storageKeyFor(prefix: "media" | "out", id: string): string {
+  return checkStorageKey(`${prefix}/${id.slice(0, 2)}/${id.slice(2, 4)}/${id}`);
 }
 
 let storage: Storage | undefined;

@@ -47,7 +47,10 @@ export class LocalDiskStorage implements Storage {
   }
 
   async localPath(key: string) {
-    return this.file(key);
+    const file = this.file(key);
+    // A path to nothing would reach ffmpeg, which would call the user's file undecodable.
+    await fsp.access(file);
+    return file;
   }
 
   async delete(key: string) {

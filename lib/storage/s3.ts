@@ -70,6 +70,8 @@ export class S3Storage implements Storage, DirectUploadTarget {
     });
     await upload.done();
     await fsp.rm(localPath, { force: true });
+    // A key written again (a retried processing step) must not be read from an older cached copy.
+    await fsp.rm(path.join(this.opts.cacheDir, key), { force: true });
   }
 
   createReadStream(key: string, range?: { start: number; end: number }): Readable {

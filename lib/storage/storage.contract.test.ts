@@ -105,7 +105,18 @@ describe.each(adapters)("storage contract: %s", (_name, start) => {
     const k = newStorageKey("media");
     expect(await storage.stat(k)).toBeNull();
     await expect(readAll(storage.createReadStream(k))).rejects.toMatchObject({ code: "ENOENT" });
+    // No local path to nothing: ffmpeg would take a missing file for a damaged one.
+    await expect(storage.localPath(k)).rejects.toMatchObject({ code: "ENOENT" });
     await storage.delete(k);
+    await storage.delete(k);
+  });
+
+  it("replaces an object written again under the same key, also in its local copy", async () => {
+    const k = newStorageKey("out");
+    await storage.putFile(k, await tempFile(Buffer.from("first")));
+    expect((await fsp.readFile(await storage.localPath(k))).toString()).toBe("first");
+    await storage.putFile(k, await tempFile(Buffer.from("again")));
+    expect((await fsp.readFile(await storage.localPath(k))).toString()).toBe("again");
     await storage.delete(k);
   });
 

@@ -7,7 +7,8 @@ import type { Readable } from "node:stream";
  */
 export interface Storage {
   /**
-   * Moves a finished local file into storage under `key` (the local file is gone afterwards).
+   * Moves a finished local file into storage under `key` (the local file is gone afterwards),
+   * replacing what the key held.
    * `contentType` is kept with an object (what a CDN in front of the bucket serves it as).
    */
   putFile(key: string, localPath: string, opts?: { contentType?: string }): Promise<void>;
@@ -16,8 +17,9 @@ export interface Storage {
   /** Size and modification time, or null if absent. */
   stat(key: string): Promise<{ size: number; mtime: Date } | null>;
   /**
-   * A local path to read the object from (processing steps hand it to ffmpeg). Object storage
-   * downloads it to a cache on local disk first.
+   * A local path to read the object from (processing steps hand it to ffmpeg), on this machine
+   * only: never hand it to another step. Object storage downloads it to a cache on local disk
+   * first. A missing object throws (code ENOENT).
    */
   localPath(key: string): Promise<string>;
   /** Removes the object; removing a missing one is not an error. */
