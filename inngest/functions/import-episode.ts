@@ -9,7 +9,7 @@ import {
   publishImportedEpisode,
   settleImport,
 } from "@/lib/data/imports";
-import { SERVER_SIDE_FAILURE } from "./import-podcast";
+import { failureReason, userErrorsFinal } from "./import-podcast";
 
 /**
  * Imports one episode of an import: a draft with the old feed's metadata, the enclosure
@@ -30,11 +30,9 @@ export const importEpisode = inngest.createFunction(
       { key: "event.data.userId", limit: 2 },
       { scope: "fn", limit: 4 },
     ],
-    onFailure: async ({ event, step }) => {
+    onFailure: async ({ event, error, step }) => {
       const { userId, importId, itemId } = event.data.event.data;
-      await step.run("record the failure", async () => {
-        await failImportItem(importId, itemId, `The audio could not be imported: ${SERVER_SIDE_FAILURE.replace("The import failed", "it failed")}`);
-      });
+      await step.run("record the failure", () => failImportItem(importId, itemId, `The episode could not be imported: ${failureReason(error)}`));
       const next = await step.run("pick the next episode", () => claimNextImportItems(importId, 1));
       if (next.length) await step.sendEvent("start the next episode", next.map((id) => importEpisodeRequested.create({ userId, importId, itemId: id })));
       else await step.run("finish the import", () => settleImport(importId));
@@ -45,7 +43,7 @@ export const importEpisode = inngest.createFunction(
     const viewer = { userId };
     const created = await step.run("create the episode", () => createImportedEpisode(viewer, importId, itemId));
     if (!created.done) {
-      const audio = await step.run("download the audio", () => downloadEpisodeAudio(viewer, importId, itemId));
+      const audio = await step.run("download the audio", () => userErrorsFinal(() => downloadEpisodeAudio(viewer, importId, itemId)));
       if ("error" in audio) {
         await step.run("keep it as a draft", () => failImportItem(importId, itemId, audio.error));
       } else {

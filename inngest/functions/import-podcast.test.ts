@@ -183,20 +183,30 @@ describe("importing a podcast from its feed", () => {
     }
   });
 
-  it("syncs on re-import: the same feed adds only new GUIDs and never duplicates", async () => {
+  it("retried the enclosure whose server answered 503 once", () => {
+    expect(host.hits.filter((h) => h.startsWith("/flaky/"))).toHaveLength(2);
+  });
+
+  it("syncs on re-import: only new GUIDs (and drafts whose audio failed) are fetched, never duplicated", async () => {
     const again = await postImport(alice.token, host.feedUrl);
     expect(again.status).toBe(202);
     expect(again.body.podcastId).toBe(podcastId);
     const done = await finished(alice.token, again.body.id);
-    expect(done).toMatchObject({ status: "succeeded", podcastId, episodes: { total: 0, imported: 0, failed: 0, skipped: 12 } });
+    // Nothing new; the draft whose audio 404ed is tried again and still fails.
+    expect(done).toMatchObject({ status: "partial", podcastId, episodes: { total: 1, imported: 0, failed: 1, skipped: 11 } });
+    const fixed = host.fixMissing();
     const added = host.addItems(2);
     const third = await postImport(alice.token, host.feedUrl);
     const synced = await finished(alice.token, third.body.id);
-    expect(synced).toMatchObject({ status: "succeeded", podcastId, episodes: { total: 2, imported: 2, failed: 0, skipped: 12 } });
-    const guids = (await db.select({ g: tables.episodes.guid }).from(tables.episodes).where(eq(tables.episodes.podcastId, podcastId))).map((r) => r.g);
-    expect(guids).toHaveLength(14);
-    expect(new Set(guids).size).toBe(14);
-    for (const a of added) expect(guids).toContain(a.guid);
+    expect(synced).toMatchObject({ status: "succeeded", podcastId, episodes: { total: 3, imported: 3, failed: 0, skipped: 11 } });
+    const rows = await db
+      .select({ g: tables.episodes.guid, status: tables.episodes.status, sha: tables.mediaFiles.sha256 })
+      .from(tables.episodes)
+      .leftJoin(tables.mediaFiles, eq(tables.mediaFiles.id, tables.episodes.audioFileId))
+      .where(eq(tables.episodes.podcastId, podcastId));
+    expect(rows).toHaveLength(14);
+    expect(new Set(rows.map((r) => r.g)).size).toBe(14);
+    for (const it of [fixed, ...added]) expect(rows.find((r) => r.g === it.guid)).toMatchObject({ status: "published", sha: it.sha256 });
   });
 
   it("lists the user's imports, and another user's import is a 404", async () => {

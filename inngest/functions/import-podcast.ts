@@ -5,6 +5,11 @@ import { IMPORT_PARALLEL_EPISODES, claimNextImportItems, failImport, importPodca
 import { AppError } from "@/lib/errors";
 import { fetchFailure } from "@/lib/net/guarded-fetch";
 
+/** The old host did not answer well (timeout, broken connection, 5xx): retried, then blamed on it. */
+export class OldHostUnavailable extends Error {
+  override name = "OldHostUnavailable";
+}
+
 /**
  * The Inngest boundary's mapper for imports: an AppError is the feed's or the other host's doing
  * (its message is written for the podcaster) and is not retried, except a timeout, a broken
@@ -18,12 +23,18 @@ export async function userErrorsFinal<T>(work: () => Promise<T>): Promise<T> {
       const f = fetchFailure(err);
       const transient = f === "timeout" || f === "network" || (f === "status" && Number(err.details?.status) >= 500);
       if (!transient) throw new NonRetriableError(err.message, { cause: err });
+      throw new OldHostUnavailable(err.message, { cause: err });
     }
     throw err;
   }
 }
 
-export const SERVER_SIDE_FAILURE = "The import failed on our side after several attempts. Try again; if it keeps failing, check the server logs.";
+/** A failed run's reason in words that blame the right party. */
+export function failureReason(error: { name: string; message: string }): string {
+  if (error.name === "NonRetriableError") return error.message;
+  if (error.name === "OldHostUnavailable") return `${error.message} (still failing after several attempts; try again later).`;
+  return "It failed on our side after several attempts. Try again; if it keeps failing, check the server logs.";
+}
 
 /**
  * Imports (or syncs) a podcast from its feed: one step reads the feed and lists the new
@@ -40,10 +51,7 @@ export const importPodcast = inngest.createFunction(
     concurrency: [{ key: "event.data.userId", limit: 2 }],
     onFailure: async ({ event, error, step }) => {
       const { importId } = event.data.event.data;
-      await step.run("record the failure", async () => {
-        const transient = error.name !== "NonRetriableError";
-        await failImport(importId, transient ? SERVER_SIDE_FAILURE.replace("on our side", "while fetching or on our side") : error.message);
-      });
+      await step.run("record the failure", () => failImport(importId, failureReason(error)));
     },
   },
   async ({ event, step }) => {

@@ -306,8 +306,17 @@ export async function readImportFeed(viewer: Viewer, importId: string): Promise<
     .set({ importedFromUrl: row.feedUrl, sourcePodcastGuid: feed.podcastGuid, updatedAt: new Date() })
     .where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.ownerId, viewer.userId)));
 
+  // Episodes this podcast already has, by GUID. A draft an earlier import left without audio (its
+  // media could not be fetched) is tried again; the episode itself is reused, never duplicated.
   const have = new Set(
-    (await db.select({ guid: tables.episodes.guid }).from(tables.episodes).where(eq(tables.episodes.podcastId, podcastId))).map((r) => r.guid),
+    (
+      await db
+        .select({ guid: tables.episodes.guid, audio: tables.episodes.audioFileId, status: tables.episodes.status })
+        .from(tables.episodes)
+        .where(eq(tables.episodes.podcastId, podcastId))
+    )
+      .filter((r) => r.audio !== null || r.status !== "draft")
+      .map((r) => r.guid),
   );
   const fresh = feed.items.filter((i) => !have.has(i.guid));
   const now = new Date();
@@ -423,7 +432,9 @@ export async function claimNextImportItems(importId: string, n: number): Promise
 export async function settleImport(importId: string): Promise<ImportStatus | null> {
   const counts = (await itemCounts([importId])).get(importId) ?? { pending: 0, queued: 0, running: 0, imported: 0, failed: 0 };
   if (counts.pending + counts.queued + counts.running > 0) return null;
-  const status: ImportStatus = counts.failed === 0 ? "succeeded" : counts.imported === 0 ? "failed" : "partial";
+  const [row] = await db.select({ skipped: tables.imports.skipped }).from(tables.imports).where(eq(tables.imports.id, importId));
+  // "failed" is for an import that brought nothing at all; a sync of a show already here is partial.
+  const status: ImportStatus = counts.failed === 0 ? "succeeded" : counts.imported === 0 && !row?.skipped ? "failed" : "partial";
   const error = status === "failed" ? `None of the ${counts.failed} episodes could be imported; each one's reason is listed.` : null;
   const now = new Date();
   await db
@@ -494,7 +505,7 @@ export async function downloadEpisodeAudio(viewer: Viewer, importId: string, ite
   } catch (err) {
     if (err instanceof AppError) {
       const fetch = err.details?.fetch;
-      // A timeout, a broken connection or a server error at the old host may pass: retry those.
+      // A timeout, a broken connection or a server error at the old host may pass: the caller retries those.
       if (fetch === "timeout" || fetch === "network" || (fetch === "status" && Number(err.details?.status) >= 500)) throw err;
       return { error: `The audio could not be imported: ${err.message}` };
     }
