@@ -47,7 +47,9 @@ export const importEpisode = inngest.createFunction(
       if ("error" in audio) {
         await step.run("keep it as a draft", () => failImportItem(importId, itemId, audio.error));
       } else {
-        await step.run("fetch the transcript, chapters and cover", () => importEpisodeExtras(viewer, importId, itemId, created.episodeId));
+        if (created.extras) {
+          await step.run("fetch the transcript, chapters and cover", () => importEpisodeExtras(viewer, importId, itemId, created.episodeId));
+        }
         await step.run("publish the episode", () => publishImportedEpisode(viewer, importId, itemId, created.episodeId, audio.fileId));
       }
     }

@@ -458,9 +458,11 @@ async function itemRow(viewer: Viewer, importId: string, itemId: string) {
  * Step "create the episode": a draft with the item's metadata (notes sanitized, GUID as given),
  * or the one a previous attempt made.
  */
-export async function createImportedEpisode(viewer: Viewer, importId: string, itemId: string): Promise<{ episodeId: string; done: boolean }> {
+export async function createImportedEpisode(viewer: Viewer, importId: string, itemId: string): Promise<{ episodeId: string; done: boolean; extras: boolean }> {
   const { item, podcastId, source } = await itemRow(viewer, importId, itemId);
-  if (item.status === "imported" || item.status === "failed") return { episodeId: item.episodeId ?? "", done: true };
+  // Whether there is a transcript, chapters or a cover to fetch (most items have none: no step).
+  const extras = !!(source.transcript || source.chaptersUrl || source.coverUrl);
+  if (item.status === "imported" || item.status === "failed") return { episodeId: item.episodeId ?? "", done: true, extras };
   const find = async () =>
     (await db.select({ id: tables.episodes.id }).from(tables.episodes).where(and(eq(tables.episodes.podcastId, podcastId), eq(tables.episodes.guid, source.guid))))[0]?.id;
   let episodeId = await find();
@@ -487,7 +489,7 @@ export async function createImportedEpisode(viewer: Viewer, importId: string, it
     }
   }
   await db.update(tables.importItems).set({ status: "running", episodeId, updatedAt: new Date() }).where(eq(tables.importItems.id, item.id));
-  return { episodeId, done: false };
+  return { episodeId, done: false, extras };
 }
 
 /**
