@@ -70,4 +70,20 @@ test("a podcaster imports a show from its feed URL, watches the episodes arrive,
   // The public feed carries the old GUIDs.
   const xml = await (await page.request.get(feedUrl)).text();
   for (const item of host.items.filter((i) => i.file)) expect(xml).toContain(item.guid.replace(/&/g, "&amp;"));
+
+  // Moving away later: the feed answers 301 to the new host and the public page says where.
+  const podcastUrl = page.url();
+  await page.getByLabel("New feed URL").fill("https://newhost.example/feeds/old-show.xml");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Saved: the feed now answers 301 to the new address.")).toBeVisible();
+  const moved = await page.request.get(feedUrl, { maxRedirects: 0 });
+  expect(moved.status()).toBe(301);
+  expect(moved.headers()["location"]).toBe("https://newhost.example/feeds/old-show.xml");
+  await page.goto(feedUrl.replace(/\/feed\.xml$/, ""));
+  await expect(page.getByTestId("moved-notice")).toContainText("https://newhost.example/feeds/old-show.xml");
+  await page.goto(podcastUrl);
+  await page.getByLabel("New feed URL").fill("");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Saved: the feed is served here again.")).toBeVisible();
+  expect((await page.request.get(feedUrl, { maxRedirects: 0 })).status()).toBe(200);
 });
