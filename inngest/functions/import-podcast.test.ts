@@ -278,8 +278,30 @@ describe("refusals", () => {
     }
   });
 
+  it("stops at the storage quota with a message that says so, and keeps the rest as drafts", async () => {
+    const carol = await makeUser({ name: "Carol" });
+    const token = await tokenFor(carol);
+    // Room for the cover and a few episodes, not all of them.
+    const few = host.items.filter((i) => i.bytes).slice(0, 3).reduce((n, i) => n + i.bytes!, 0);
+    process.env.STORAGE_QUOTA_BYTES = String(few + 20_000);
+    resetEnvForTests();
+    try {
+      const res = await postImport(token, host.feedUrl);
+      const done = await finished(token, res.body.id);
+      expect(done.status).toBe("partial");
+      expect(done.episodes.imported).toBeGreaterThan(0);
+      const quota = done.errors.filter((e: { message: string }) => /storage quota/.test(e.message));
+      expect(quota.length).toBeGreaterThan(0);
+      expect(quota[0].message).toMatch(/does not fit in your storage quota.*Delete files you no longer need/);
+    } finally {
+      delete process.env.STORAGE_QUOTA_BYTES;
+      resetEnvForTests();
+    }
+  });
+
   it("leaves no podcast behind for failed imports and none for another user", async () => {
     const mine = await db.select({ id: tables.podcasts.id }).from(tables.podcasts).where(eq(tables.podcasts.ownerId, alice.id));
+    // (Carol's import made her own copy of the show: the same GUIDs in another account.)
     expect(mine).toHaveLength(1);
     const bobs = await db.select().from(tables.imports).where(and(eq(tables.imports.ownerId, bob.id)));
     expect(bobs).toEqual([]);
