@@ -11,7 +11,7 @@ import { parseJsonChapters } from "@/lib/chapters";
 import { getEnv } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
 import { isUuid, newId } from "@/lib/ids";
-import { parseFeed, type ParsedFeed, type ParsedItem } from "@/lib/import/parse-feed";
+import { decodeFeed, parseFeed, type ParsedFeed, type ParsedItem } from "@/lib/import/parse-feed";
 import { colourModel } from "@/lib/media/colour-model";
 import { checkFetchUrl, fetchBuffer, fetchToFile, guardedFetch } from "@/lib/net/guarded-fetch";
 import { readHead, scratchDir } from "@/lib/storage";
@@ -291,7 +291,7 @@ export async function readImportFeed(viewer: Viewer, importId: string): Promise<
     tooLargeMessage: `The feed is larger than ${MAX_FEED_BYTES / 1024 / 1024} MB, more than any podcast feed should be.`,
     what: "the feed",
   });
-  const feed = parseFeed(body.toString("utf8"));
+  const feed = parseFeed(decodeFeed(body));
   const notes = [...feed.notes];
   const fields = podcastFields(feed, notes);
   let podcastId = row.podcastId ?? (await findImportedPodcast(viewer, row.feedUrl, feed.podcastGuid));

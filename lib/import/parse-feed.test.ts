@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NOT_A_FEED, parseDuration, parseFeed, parseFeedDate } from "./parse-feed";
+import { NOT_A_FEED, decodeFeed, parseDuration, parseFeed, parseFeedDate } from "./parse-feed";
 
 const NS = `xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:podcast="https://podcastindex.org/namespace/1.0"`;
 
@@ -103,6 +103,13 @@ describe("parseFeed", () => {
     const message = refusal(xml);
     expect(message.startsWith(NOT_A_FEED)).toBe(true);
     expect(message).toMatch(why);
+  });
+
+  it("reads the encoding the feed declares", () => {
+    const latin1 = Buffer.from(feed(item("a")).replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace("Old &amp; Gold", "Caf\u00e9 Gold"), "latin1");
+    expect(parseFeed(decodeFeed(latin1)).title).toBe("Caf\u00e9 Gold");
+    const utf8 = Buffer.from(feed(item("a")).replace("Old &amp; Gold", "Caf\u00e9 \u{1F399}"), "utf8");
+    expect(parseFeed(decodeFeed(utf8)).title).toBe("Caf\u00e9 \u{1F399}");
   });
 
   it("keeps the first of two items with the same GUID and says so", () => {

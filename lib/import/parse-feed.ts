@@ -73,7 +73,20 @@ export function decodeXmlText(s: string): string {
   });
 }
 
-type Node = Record<string, unknown> | string | undefined;
+/**
+ * The feed's bytes as text, in the encoding its byte-order mark or XML declaration names
+ * (UTF-8 when neither does, or when the name is unknown).
+ */
+export function decodeFeed(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
+  const declared = bytes.subarray(0, 200).toString("latin1").match(/^(?:\uFEFF|\xEF\xBB\xBF)?\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']/i)?.[1];
+  try {
+    return new TextDecoder(declared ?? "utf-8").decode(bytes);
+  } catch {
+    return new TextDecoder("utf-8").decode(bytes);
+  }
+}
 
 /** The text of an element: entity-decoded text plus CDATA as it was. */
 function text(node: unknown): string {
