@@ -45,6 +45,8 @@ export interface OldHost {
   fixMissing(): OldItem;
   /** Adds items to the feed (the old host keeps publishing before the redirect is in place). */
   addItems(n: number): OldItem[];
+  /** The feed names `url` in <itunes:new-feed-url> (hosts without redirects), or stops. */
+  setNewFeedUrl(url: string | null): void;
   /** From now on the feed answers 301 to `location` (the move away from the old host). */
   redirectFeedTo(location: string | null, status?: number): void;
   close(): Promise<void>;
@@ -157,6 +159,7 @@ export async function startOldHost(opts: { episodes?: number; quick?: boolean } 
   const hits: string[] = [];
   const flakySeen = new Set<string>();
   let feedRedirect: { location: string; status: number } | null = null;
+  let newFeedUrl: string | null = null;
   let base = "";
   const durations = ["2", "00:02", "0:00:02", "120", "1:02:03"]; // the last two are wrong on purpose
 
@@ -207,6 +210,7 @@ export async function startOldHost(opts: { episodes?: number; quick?: boolean } 
   <itunes:type>serial</itunes:type>
   <itunes:image href="${base}/cover.png"/>
   <podcast:guid>c7f6d4c1-2b4e-5a7d-9e0f-1234567890ab</podcast:guid>
+  ${newFeedUrl ? `<itunes:new-feed-url>${newFeedUrl}</itunes:new-feed-url>` : ""}
   ${out.join("\n")}
 </channel>
 </rss>`;
@@ -269,6 +273,9 @@ export async function startOldHost(opts: { episodes?: number; quick?: boolean } 
       files.set(`/media/missing-${n}.mp3`, { data: f.data, type: "audio/mpeg" });
       Object.assign(it, { file: `/media/missing-${n}.mp3`, sha256: sha(f.data), bytes: f.data.length });
       return it;
+    },
+    setNewFeedUrl(url) {
+      newFeedUrl = url;
     },
     redirectFeedTo(location, status = 301) {
       feedRedirect = location ? { location, status } : null;

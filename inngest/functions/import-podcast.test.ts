@@ -227,6 +227,9 @@ describe("importing a podcast from its feed", () => {
     expect(before.ok).toBe(false);
     expect(before.message).toMatch(/still answers HTTP 200/);
     const [p] = await db.select().from(tables.podcasts).where(eq(tables.podcasts.id, podcastId));
+    host.setNewFeedUrl(`${base}/p/${p!.slug}/feed.xml`);
+    expect((await checkOldFeedRedirect(alice.viewer, podcastId, base)).message).toMatch(/names this feed in <itunes:new-feed-url>/);
+    host.setNewFeedUrl(null);
     host.redirectFeedTo(`${base}/p/${p!.slug}/feed.xml`, 302);
     expect((await checkOldFeedRedirect(alice.viewer, podcastId, base)).message).toMatch(/only temporarily/);
     host.redirectFeedTo(`${base}/p/${p!.slug}/feed.xml`, 301);

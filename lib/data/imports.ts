@@ -628,8 +628,15 @@ export async function checkOldFeedRedirect(
   if (!row?.from) throw new AppError("conflict", "This podcast was not imported from another feed, so there is no old feed to check.");
   const newFeedUrl = urls.feed(base, podcast.slug);
   try {
-    const res = await guardedFetch(row.from, { method: "GET", maxBytes: 1024 * 1024, followRedirects: false, timeoutMs: 15_000 });
-    res.body.destroy();
+    const res = await guardedFetch(row.from, { method: "GET", maxBytes: MAX_FEED_BYTES, followRedirects: false, timeoutMs: 15_000 });
+    let namesThisFeed = false;
+    if (res.status === 200) {
+      // Hosts without redirects can name the new feed in the old one instead.
+      const chunks: Buffer[] = [];
+      for await (const chunk of res.body) chunks.push(chunk as Buffer);
+      const tag = decodeFeed(Buffer.concat(chunks)).match(/<itunes:new-feed-url>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]+)/i)?.[1];
+      namesThisFeed = !!tag && tag.replace(/&amp;/g, "&").replace(/\/+$/, "") === newFeedUrl.replace(/\/+$/, "");
+    } else res.body.destroy();
     const location = typeof res.headers.location === "string" ? new URL(res.headers.location, res.url).toString() : null;
     const same = location !== null && location.replace(/\/+$/, "") === newFeedUrl.replace(/\/+$/, "");
     if (res.status === 301 && same) return { oldFeedUrl: row.from, newFeedUrl, ok: true, status: 301, location, message: "The old feed answers 301 (moved permanently) to this feed. Podcast apps will follow it." };
@@ -638,7 +645,9 @@ export async function checkOldFeedRedirect(
         ? `The old feed redirects permanently, but to ${location}, not to ${newFeedUrl}.`
         : [302, 303, 307].includes(res.status)
           ? `The old feed redirects to ${location}, but only temporarily (HTTP ${res.status}); apps keep using the old address. Make it a 301.`
-          : `The old feed still answers HTTP ${res.status} itself; no redirect yet.`;
+          : namesThisFeed
+            ? "The old feed does not redirect yet, but it names this feed in <itunes:new-feed-url>: Apple Podcasts will move subscribers. Add a 301 as well for every other app."
+            : `The old feed still answers HTTP ${res.status} itself; no redirect yet.`;
     return { oldFeedUrl: row.from, newFeedUrl, ok: false, status: res.status, location, message };
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
