@@ -429,6 +429,9 @@ export const importItems = pgTable(
     title: text("title").notNull(),
     // pending: not sent yet; queued: its event is out; then imported or failed.
     status: text("status", { enum: ["pending", "queued", "running", "imported", "failed"] }).notNull(),
+    // Who queued it (the import, or the item whose run sent it on): a claim that runs again
+    // finds what it claimed before instead of claiming more.
+    queuedBy: text("queued_by"),
     error: text("error"),
     episodeId: text("episode_id").references(() => episodes.id, { onDelete: "set null" }),
     // The parsed item (lib/import/parse-feed.ts ParsedItem).

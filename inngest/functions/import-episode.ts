@@ -33,7 +33,7 @@ export const importEpisode = inngest.createFunction(
     onFailure: async ({ event, error, step }) => {
       const { userId, importId, itemId } = event.data.event.data;
       await step.run("record the failure", () => failImportItem(importId, itemId, `The episode could not be imported: ${failureReason(error)}`));
-      const next = await step.run("pick the next episode", () => claimNextImportItems(importId, 1));
+      const next = await step.run("pick the next episode", () => claimNextImportItems(importId, 1, itemId));
       if (next.length) await step.sendEvent("start the next episode", next.map((id) => importEpisodeRequested.create({ userId, importId, itemId: id })));
       else await step.run("finish the import", () => settleImport(importId));
     },
@@ -53,7 +53,7 @@ export const importEpisode = inngest.createFunction(
         await step.run("publish the episode", () => publishImportedEpisode(viewer, importId, itemId, created.episodeId, audio.fileId));
       }
     }
-    const next = await step.run("pick the next episode", () => claimNextImportItems(importId, 1));
+    const next = await step.run("pick the next episode", () => claimNextImportItems(importId, 1, itemId));
     if (next.length) {
       await step.sendEvent("start the next episode", next.map((id) => importEpisodeRequested.create({ userId, importId, itemId: id })));
     } else {

@@ -62,7 +62,7 @@ export const importPodcast = inngest.createFunction(
       const coverUrl = feed.coverUrl;
       await step.run("import the cover", () => importPodcastCover(viewer, importId, feed.podcastId, coverUrl));
     }
-    const first = await step.run("queue the first episodes", () => claimNextImportItems(importId, IMPORT_PARALLEL_EPISODES));
+    const first = await step.run("queue the first episodes", () => claimNextImportItems(importId, IMPORT_PARALLEL_EPISODES, `import:${importId}`));
     if (first.length === 0) {
       await step.run("finish the import", () => settleImport(importId));
       return { podcastId: feed.podcastId, episodes: 0, skipped: feed.skipped };

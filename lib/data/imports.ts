@@ -404,22 +404,33 @@ export async function importPodcastCover(viewer: Viewer, importId: string, podca
   return { fileId: file.id };
 }
 
-/** Marks up to `n` pending items of an import queued (each exactly once) and returns their ids. */
-export async function claimNextImportItems(importId: string, n: number): Promise<string[]> {
+/**
+ * Marks up to `n` pending items of an import queued on behalf of `by` (the import itself, or
+ * the item whose run hands over) and returns their ids. Safe to run twice: what `by` claimed
+ * before is returned again, so a step that ran but was not recorded never strands an item.
+ */
+export async function claimNextImportItems(importId: string, n: number, by: string): Promise<string[]> {
+  const it = tables.importItems;
+  const mine = await db
+    .select({ id: it.id })
+    .from(it)
+    .where(and(eq(it.importId, importId), eq(it.queuedBy, by)))
+    .orderBy(asc(it.position));
+  const claimed = mine.map((r) => r.id);
+  if (claimed.length >= n) return claimed.slice(0, n);
   const candidates = await db
-    .select({ id: tables.importItems.id })
-    .from(tables.importItems)
-    .where(and(eq(tables.importItems.importId, importId), eq(tables.importItems.status, "pending")))
-    .orderBy(asc(tables.importItems.position))
-    .limit(n * 2);
-  const claimed: string[] = [];
+    .select({ id: it.id })
+    .from(it)
+    .where(and(eq(it.importId, importId), eq(it.status, "pending")))
+    .orderBy(asc(it.position))
+    .limit((n - claimed.length) * 2);
   for (const c of candidates) {
     if (claimed.length >= n) break;
     const rows = await db
-      .update(tables.importItems)
-      .set({ status: "queued", updatedAt: new Date() })
-      .where(and(eq(tables.importItems.id, c.id), eq(tables.importItems.status, "pending")))
-      .returning({ id: tables.importItems.id });
+      .update(it)
+      .set({ status: "queued", queuedBy: by, updatedAt: new Date() })
+      .where(and(eq(it.id, c.id), eq(it.status, "pending")))
+      .returning({ id: it.id });
     if (rows.length) claimed.push(c.id);
   }
   return claimed;

@@ -5,6 +5,7 @@ CREATE TABLE `import_items` (
 	`guid` text NOT NULL,
 	`title` text NOT NULL,
 	`status` text NOT NULL,
+	`queued_by` text,
 	`error` text,
 	`episode_id` text,
 	`source` text NOT NULL,
