@@ -1,9 +1,8 @@
 import "server-only";
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { and, asc, count, eq, inArray, or } from "drizzle-orm";
+import { and, asc, count, eq, inArray, like, or } from "drizzle-orm";
 import { db, tables } from "@/db";
-import { isUniqueViolation } from "@/db/errors";
 import { inngest } from "@/inngest/client";
 import { importRequested } from "@/inngest/events";
 import type { Viewer } from "@/lib/auth/viewer";
@@ -17,12 +16,11 @@ import { checkFetchUrl, fetchBuffer, fetchToFile, guardedFetch } from "@/lib/net
 import { readHead, scratchDir } from "@/lib/storage";
 import { MAX_TRANSCRIPT_BYTES, detectTranscriptFormat, parseTranscript } from "@/lib/transcripts";
 import { quotaExceeded } from "@/lib/uploads/receive";
-import { createEpisodeSchema } from "@/lib/validation/episode";
 import { createPodcastSchema } from "@/lib/validation/podcast";
-import { createEpisode } from "./episodes";
 import { setChapters, setTranscript } from "./episode-extras";
 import { ingestUpload, storageUsed, type MediaFile } from "./media";
 import { keysetAfter, toPage, type Page } from "./pagination";
+import { withFreeSlug } from "./slugs";
 import { coverColourProblem, coverProblem, createPodcast, getPodcast, updatePodcast } from "./podcasts";
 import { urls } from "@/lib/urls";
 
@@ -299,7 +297,10 @@ export async function readImportFeed(viewer: Viewer, importId: string): Promise<
     const { title, description, author, ownerName, ownerEmail, language, category, subcategory, explicit, type, website, copyright } = fields;
     await updatePodcast(viewer, podcastId, { title, description, author, ownerName, ownerEmail, language, category, subcategory, explicit, type, website, copyright });
   } else {
-    podcastId = (await createPodcast(viewer, fields)).id;
+    // Created with its source marked in the same insert, so a retry of this step finds it
+    // (by feed URL) instead of creating a second podcast.
+    const marked = { ...fields, importedFromUrl: row.feedUrl, sourcePodcastGuid: feed.podcastGuid };
+    podcastId = (await createPodcast(viewer, marked as typeof fields)).id;
   }
   await db
     .update(tables.podcasts)
@@ -465,6 +466,8 @@ async function itemRow(viewer: Viewer, importId: string, itemId: string) {
   return { imp, item, podcastId: imp.podcastId, source: item.source as unknown as ParsedItem };
 }
 
+class GuidTaken extends Error {}
+
 /**
  * Step "create the episode": a draft with the item's metadata (notes sanitized, GUID as given),
  * or the one a previous attempt made.
@@ -478,24 +481,43 @@ export async function createImportedEpisode(viewer: Viewer, importId: string, it
     (await db.select({ id: tables.episodes.id }).from(tables.episodes).where(and(eq(tables.episodes.podcastId, podcastId), eq(tables.episodes.guid, source.guid))))[0]?.id;
   let episodeId = await find();
   if (!episodeId) {
-    const draft = await createEpisode(viewer, podcastId, createEpisodeSchema.parse({ title: source.title }));
+    // One insert with the GUID as given, so a retry finds the episode instead of making another.
+    const e = tables.episodes;
+    const now = new Date();
     try {
-      await db
-        .update(tables.episodes)
-        .set({
-          guid: source.guid,
-          description: source.notes,
-          seasonNumber: source.seasonNumber,
-          episodeNumber: source.episodeNumber,
-          episodeType: source.episodeType,
-          explicit: source.explicit,
-          updatedAt: new Date(),
-        })
-        .where(eq(tables.episodes.id, draft.id));
-      episodeId = draft.id;
+      episodeId = await withFreeSlug({
+        explicit: undefined,
+        title: source.title,
+        takenLike: async (base) => {
+          const rows = await db.select({ slug: e.slug }).from(e).where(and(eq(e.podcastId, podcastId), or(eq(e.slug, base), like(e.slug, `${base}-%`))));
+          return new Set(rows.map((r) => r.slug));
+        },
+        insert: async (slug) => {
+          // The same GUID inserted meanwhile is not a slug clash: stop and use that episode.
+          if (await find()) throw new GuidTaken();
+          const [created] = await db
+            .insert(e)
+            .values({
+              id: newId(),
+              podcastId,
+              slug,
+              guid: source.guid,
+              title: source.title,
+              description: source.notes,
+              seasonNumber: source.seasonNumber,
+              episodeNumber: source.episodeNumber,
+              episodeType: source.episodeType,
+              explicit: source.explicit,
+              status: "draft",
+              createdAt: now,
+              updatedAt: now,
+            })
+            .returning({ id: e.id });
+          return created!.id;
+        },
+      });
     } catch (err) {
-      await db.delete(tables.episodes).where(eq(tables.episodes.id, draft.id));
-      episodeId = isUniqueViolation(err) ? await find() : undefined;
+      episodeId = await find();
       if (!episodeId) throw err;
     }
   }
