@@ -37,4 +37,14 @@ export const publishCancelled = eventType("episode/publish.cancelled", {
   schema: z.object({ ...owned, episodeId: z.uuid() }),
 });
 
-export const events = [episodeUploaded, episodePublishScheduled, episodeJobsCancelled, processRequested, processCancelled, publishCancelled] as const;
+/** Import a podcast from another host's feed, as its `imports` row says (a re-import syncs). */
+export const importRequested = eventType("podcast/import.requested", {
+  schema: z.object({ ...owned, importId: z.uuid() }),
+});
+
+/** Import one episode of an import (one event per episode; each ends by sending the next). */
+export const importEpisodeRequested = eventType("podcast/import.episode.requested", {
+  schema: z.object({ ...owned, importId: z.uuid(), itemId: z.uuid() }),
+});
+
+export const events = [episodeUploaded, episodePublishScheduled, episodeJobsCancelled, processRequested, processCancelled, publishCancelled, importRequested, importEpisodeRequested] as const;

@@ -119,6 +119,14 @@ const schema = z.object({
     .refine((v) => /^(1|0|true|false)?$/i.test(v), { message: "must be true or false" })
     .transform((v) => /^(1|true)$/i.test(v)),
   S3_PUBLIC_BASE_URL: optionalHttpUrl,
+  // Fetching users' URLs (imports, redirect checks; lib/net/guarded-fetch.ts) refuses loopback,
+  // private, link-local and metadata addresses unless this is true (tests, intranet installs).
+  ALLOW_PRIVATE_NETWORK_FETCH: z
+    .string()
+    .trim()
+    .default("false")
+    .refine((v) => /^(1|0|true|false)?$/i.test(v), { message: "must be true or false" })
+    .transform((v) => /^(1|true)$/i.test(v)),
 }).superRefine(checkInngestConfig).superRefine(checkStorageConfig);
 
 export type Env = z.infer<typeof schema> & { dataDir: string };

@@ -67,7 +67,8 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
   ch.ele("itunes:type").txt(podcast.type);
   ch.ele("itunes:summary").txt(showNotesText(podcast.description, 4000) || podcast.title);
   if (podcast.newFeedUrl) ch.ele("itunes:new-feed-url").txt(podcast.newFeedUrl);
-  ch.ele("podcast:guid").txt(podcastGuid(feedUrl));
+  // An imported show keeps the podcast:guid it had: apps that follow the GUID see the same show.
+  ch.ele("podcast:guid").txt(podcast.sourcePodcastGuid ?? podcastGuid(feedUrl));
   ch.ele("podcast:locked", podcast.ownerEmail ? { owner: podcast.ownerEmail } : {}).txt(podcast.locked ? "yes" : "no");
 
   for (const e of episodes) {
@@ -80,7 +81,7 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
     item.ele("link").txt(urls.episode(base, podcast.slug, e.slug));
     item.ele("guid", { isPermaLink: "false" }).txt(e.guid);
     item.ele("pubDate").txt(e.publishedAt.toUTCString());
-    item.ele("enclosure", { url: urls.audio(base, podcast.slug, e.slug), length: String(e.audio.sizeBytes), type: "audio/mpeg" });
+    item.ele("enclosure", { url: urls.audio(base, podcast.slug, e.slug), length: String(e.audio.sizeBytes), type: enclosureType(e.audio.mimeType) });
     if (e.durationSeconds != null) item.ele("itunes:duration").txt(String(Math.round(e.durationSeconds)));
     if (e.episodeNumber != null) item.ele("itunes:episode").txt(String(e.episodeNumber));
     if (e.seasonNumber != null) item.ele("itunes:season").txt(String(e.seasonNumber));
@@ -100,6 +101,13 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
   return doc.end({ prettyPrint: false });
 }
 
+/** The enclosure's type: what the stored file is (imported AAC stays AAC), MP3 otherwise. */
+function enclosureType(mimeType: string): string {
+  if (mimeType === "audio/mp4") return "audio/x-m4a";
+  if (mimeType === "audio/aac") return "audio/aac";
+  return "audio/mpeg";
+}
+
 /** When the feed last changed: the podcast or any of its published episodes. */
 export function lastModified(podcast: PublicPodcast, episodes: PublicEpisode[]): Date {
   let t = podcast.updatedAt.getTime();
@@ -115,7 +123,7 @@ const FEED_FORMAT_VERSION = "1";
  */
 export function feedEtag(podcast: PublicPodcast, episodes: PublicEpisode[], base: string): string {
   const h = crypto.createHash("sha256");
-  h.update(`${FEED_FORMAT_VERSION}|${base}|${podcast.id}|${podcast.updatedAt.getTime()}`);
+  h.update(`${FEED_FORMAT_VERSION}|${base}|${podcast.id}|${podcast.updatedAt.getTime()}|${podcast.sourcePodcastGuid ?? ""}`);
   for (const e of episodes) h.update(`|${e.id}:${e.updatedAt.getTime()}:${e.audio.id}:${e.audio.sizeBytes}:${e.publishedAt.getTime()}`);
   return `"${h.digest("base64url").slice(0, 32)}"`;
 }

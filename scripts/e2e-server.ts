@@ -102,6 +102,8 @@ async function main() {
     // The tests stand in for a reverse proxy: each test user comes from an address of its own,
     // given as X-Forwarded-For (sign-up is rate limited per address).
     TRUST_PROXY_HOPS: "1",
+    // Imports in e2e/import.spec.ts fetch from an old host the test runs on 127.0.0.1.
+    ALLOW_PRIVATE_NETWORK_FETCH: "true",
   };
   // Nothing from the caller's own setup may leak into the test server.
   for (const name of Object.keys(env)) {

@@ -45,6 +45,7 @@ interface Fixture {
   tokenId: string;
   runId: string;
   uploadId: string;
+  importId: string;
 }
 
 let a: { id: string; email: string; name: string; password: string; viewer: Viewer; token: string };
@@ -79,6 +80,7 @@ const ID_AFTER: Record<string, (f: Fixture) => string> = {
   runs: (f) => f.runId,
   tokens: (f) => f.tokenId,
   uploads: (f) => f.uploadId,
+  imports: (f) => f.importId,
 };
 
 /** Params for a route template, filled with A's ids; throws on a segment it does not know. */
@@ -118,7 +120,7 @@ const BODIES: Record<string, unknown> = {
 };
 
 /** Routes without an id of A's that act on the caller's own account: not cross-user probes. */
-const OWN_SCOPE = new Set(["POST /users", "POST /tokens", "POST /podcasts", "POST /files", "POST /uploads", "POST /me/password"]);
+const OWN_SCOPE = new Set(["POST /users", "POST /tokens", "POST /podcasts", "POST /files", "POST /uploads", "POST /me/password", "POST /imports"]);
 
 const upload = async (viewer: Viewer, file: string) => (await import("@/tests/factories")).uploadFromPath(viewer, file);
 
@@ -139,12 +141,13 @@ async function snapshotA() {
     processing: await db.select().from(tables.episodeProcessing).where(inArray(tables.episodeProcessing.episodeId, episodeIds)),
     runs: (await db.select().from(tables.jobRuns)).map((r) => ({ id: r.id, status: r.status })),
     directUploads: await db.select().from(tables.directUploads).where(eq(tables.directUploads.ownerId, a.id)),
+    imports: await db.select().from(tables.imports).where(eq(tables.imports.ownerId, a.id)),
   });
 }
 
 /** Strings of A's that must never appear in anything B gets back. */
 function secretsOfA(): string[] {
-  return [a.id, a.email, A.podcastId, A.podcastTitle, A.episodeId, A.episodeTitle, A.draftEpisodeId, A.audioFileId, A.imageFileId, A.tokenId, A.runId, A.uploadId, "a-recording.wav", "a-cover.png", "a-direct-upload.wav"];
+  return [a.id, a.email, A.podcastId, A.podcastTitle, A.episodeId, A.episodeTitle, A.draftEpisodeId, A.audioFileId, A.imageFileId, A.tokenId, A.runId, A.uploadId, A.importId, "https://alice-old-host.example/feed.xml", "a-recording.wav", "a-cover.png", "a-direct-upload.wav"];
 }
 
 function record(res: ApiResult) {
@@ -225,6 +228,11 @@ beforeAll(async () => {
       expiresAt: new Date(Date.now() + 3600_000),
     })
     .returning();
+  // A finished import of A's (the row: no fetch needed for the ownership checks).
+  const [importRow] = await db
+    .insert(tables.imports)
+    .values({ id: newId(), ownerId: a.id, feedUrl: "https://alice-old-host.example/feed.xml", podcastId: podcast.id, status: "succeeded", notes: [], skipped: 0, createdAt: new Date(), updatedAt: new Date(), finishedAt: new Date() })
+    .returning();
   A = {
     podcastId: podcast.id,
     podcastSlug: podcast.slug,
@@ -237,6 +245,7 @@ beforeAll(async () => {
     tokenId: (await listApiTokens(a.viewer))[0]!.id,
     runId: ended.runId!,
     uploadId: directUpload!.id,
+    importId: importRow!.id,
   };
   expect(A.runId).toBeTruthy();
 }, 180_000);
@@ -264,6 +273,8 @@ describe("cross-user access control", () => {
     expect(record(await call(episodeRoute.GET, { token: a.token, params: { id: A.draftEpisodeId } })).status).toBe(200);
     expect(record(await call(fileRoute.GET, { token: a.token, params: { id: A.imageFileId } })).status).toBe(200);
     expect(record(await call(runRoute.GET, { token: a.token, params: { id: A.runId } })).status).toBe(200);
+    const importRoute = await import("@/app/api/v1/imports/[id]/route");
+    expect(record(await call(importRoute.GET, { token: a.token, params: { id: A.importId } })).status).toBe(200);
     expect(record(await call(meRoute.GET, { token: a.token })).status).toBe(200);
     expect(record(await call(tokensRoute.GET, { token: a.token })).body.items).toHaveLength(1);
     const report = record(await call(analyticsRoute.GET, { token: a.token, params: { id: A.podcastId } }));
@@ -332,7 +343,7 @@ describe("cross-user access control", () => {
       tokenId: A.tokenId,
     };
     // Actions without an id act on the signed-in user's own account.
-    const ownScope = new Set(["createPodcastAction", "createTokenAction", "changePasswordAction", "signOutEverywhereAction"]);
+    const ownScope = new Set(["startImportAction", "createPodcastAction", "createTokenAction", "changePasswordAction", "signOutEverywhereAction"]);
     const problems: string[] = [];
     let count = 0;
     session.viewer = b.viewer;

@@ -94,6 +94,12 @@ export const podcasts = pgTable(
     locked: boolean("locked").notNull().default(true),
     // itunes:new-feed-url when the show moves elsewhere.
     newFeedUrl: text("new_feed_url"),
+    // The show moved away from this app: its feed answers 301 to this URL (lib/data/podcasts.ts).
+    movedToFeedUrl: text("moved_to_feed_url"),
+    // Imported shows: the old host's feed URL (re-import = sync, "Check redirect") and its
+    // podcast:guid, kept so apps that follow the GUID find the same show.
+    importedFromUrl: text("imported_from_url"),
+    sourcePodcastGuid: text("source_podcast_guid"),
     processing: jsonb("processing").$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -109,7 +115,8 @@ export const episodes = pgTable(
       .notNull()
       .references(() => podcasts.id, { onDelete: "cascade" }),
     slug: text("slug").notNull(),
-    guid: text("guid").notNull().unique(),
+    // Unique per podcast: imported GUIDs are the old host's, and two accounts may import one feed.
+    guid: text("guid").notNull(),
     title: text("title").notNull(),
     description: text("description").notNull().default(""),
     seasonNumber: integer("season_number"),
@@ -137,6 +144,7 @@ export const episodes = pgTable(
   },
   (t) => [
     uniqueIndex("episodes_podcast_slug_uq").on(t.podcastId, t.slug),
+    uniqueIndex("episodes_podcast_guid_uq").on(t.podcastId, t.guid),
     index("episodes_podcast_created_idx").on(t.podcastId, t.createdAt),
   ],
 );
@@ -378,4 +386,61 @@ export const rateLimits = pgTable(
     resetAt: bigint("reset_at", { mode: "number" }).notNull(),
   },
   (t) => [index("rate_limits_reset_idx").on(t.resetAt)],
+);
+
+/**
+ * A podcast import from another host's feed (lib/data/imports.ts, inngest/functions/import-*.ts).
+ * Its status is settled when the last of its items ends.
+ */
+export const imports = pgTable(
+  "imports",
+  {
+    id: id(),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    feedUrl: text("feed_url").notNull(),
+    podcastId: text("podcast_id").references(() => podcasts.id, { onDelete: "set null" }),
+    status: text("status", { enum: ["queued", "running", "succeeded", "partial", "failed"] }).notNull(),
+    // Why the whole import failed (the feed could not be read), in plain words.
+    error: text("error"),
+    // What the import changed or left out (an unknown category, a cover that breaks the rules…).
+    notes: jsonb("notes").$type<string[]>().notNull(),
+    // Items of the feed already in the podcast (a sync), counted but not imported again.
+    skipped: integer("skipped").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    finishedAt: ts("finished_at"),
+  },
+  (t) => [index("imports_owner_created_idx").on(t.ownerId, t.createdAt)],
+);
+
+/** One episode of an import: what the old feed said about it, and how far its import got. */
+export const importItems = pgTable(
+  "import_items",
+  {
+    id: id(),
+    importId: text("import_id")
+      .notNull()
+      .references(() => imports.id, { onDelete: "cascade" }),
+    // Feed order (newest first, as the feed lists them): episodes are fetched in this order.
+    position: integer("position").notNull(),
+    guid: text("guid").notNull(),
+    title: text("title").notNull(),
+    // pending: not sent yet; queued: its event is out; then imported or failed.
+    status: text("status", { enum: ["pending", "queued", "running", "imported", "failed"] }).notNull(),
+    // Who queued it (the import, or the item whose run sent it on): a claim that runs again
+    // finds what it claimed before instead of claiming more.
+    queuedBy: text("queued_by"),
+    error: text("error"),
+    episodeId: text("episode_id").references(() => episodes.id, { onDelete: "set null" }),
+    // The parsed item (lib/import/parse-feed.ts ParsedItem).
+    source: jsonb("source").$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("import_items_import_guid_uq").on(t.importId, t.guid),
+    index("import_items_import_position_idx").on(t.importId, t.position),
+  ],
 );

@@ -1,4 +1,6 @@
 import type { InngestFunction } from "inngest";
+import { importEpisode } from "./import-episode";
+import { importPodcast } from "./import-podcast";
 import { processEpisode } from "./process-episode";
 import { publishEpisode } from "./publish-episode";
 
@@ -6,4 +8,4 @@ import { publishEpisode } from "./publish-episode";
  * Every function the app serves at /api/inngest and runs in the embedded executor. One
  * function per file in this folder; add each here.
  */
-export const functions: InngestFunction.Any[] = [processEpisode, publishEpisode];
+export const functions: InngestFunction.Any[] = [processEpisode, publishEpisode, importPodcast, importEpisode];

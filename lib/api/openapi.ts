@@ -11,6 +11,7 @@ import {
   startDirectUploadSchema,
 } from "@/lib/validation/media";
 import { startProcessingSchema } from "@/lib/validation/processing";
+import { createImportSchema, importSchema } from "@/lib/validation/import";
 
 /** The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas the routes use. */
 const input = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
@@ -84,6 +85,9 @@ export function buildOpenApiDocument() {
         CompleteDirectUpload: input(completeDirectUploadSchema),
         StartProcessing: input(startProcessingSchema),
         Processing: { type: "object", description: "runId, status (queued|running|succeeded|failed|cancelled), progress 0–1, step, error, stats, options, sourceFileId, introFileId, outroFileId, outputFileId, createdAt, startedAt, finishedAt" },
+        ImportCreate: input(createImportSchema),
+        Import: output(importSchema),
+        ImportStarted: output(z.object({ id: z.string(), status: z.literal("queued"), podcastId: z.string().nullable() })),
         Run: { type: "object", description: "A background job run with its steps, attempts, timings and errors" },
       },
     },
@@ -115,6 +119,19 @@ export function buildOpenApiDocument() {
       "/podcasts/{id}/episodes": {
         get: { ...secured, parameters: [idParam, ...pageParams], responses: { ...list("Episode"), ...errors(401, 404, 422) } },
         post: { ...secured, parameters: [idParam], requestBody: body("EpisodeCreate"), responses: { ...ok("Episode", "201", "Created"), ...errors(400, 401, 404, 409, 415, 422) } },
+      },
+      "/imports": {
+        get: { ...secured, summary: "List your podcast imports", parameters: pageParams, responses: { ...list("Import"), ...errors(401, 422) } },
+        post: {
+          ...secured,
+          summary:
+            "Import a podcast from another host by its RSS feed URL (http or https). podcastId is set when the feed (or its podcast:guid) was imported before: the import then syncs that podcast, adding only new GUIDs. Poll GET /imports/{id}.",
+          requestBody: body("ImportCreate"),
+          responses: { ...ok("ImportStarted", "202", "Accepted"), ...errors(400, 401, 409, 415, 422) },
+        },
+      },
+      "/imports/{id}": {
+        get: { ...secured, summary: "An import's status, progress (0–1), episode counts and errors", parameters: [idParam], responses: { ...ok("Import"), ...errors(401, 404) } },
       },
       "/files": {
         get: { ...secured, summary: "List your media files", parameters: [...pageParams, { name: "kind", in: "query", schema: { type: "string", enum: ["audio", "image"] } }], responses: { ...list("MediaFile"), ...errors(401, 422) } },

@@ -35,6 +35,10 @@ export interface Podcast {
   introFileId: string | null;
   outroFileId: string | null;
   processing: ProcessingOverrides | null;
+  /** Set when the show moved away: its feed answers 301 there. */
+  movedToFeedUrl: string | null;
+  /** The old host's feed, for imported shows. */
+  importedFromUrl: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -59,6 +63,8 @@ function toPodcast(row: PodcastRow): Podcast {
     introFileId: row.introFileId,
     outroFileId: row.outroFileId,
     processing: (row.processing as ProcessingOverrides | null) ?? null,
+    movedToFeedUrl: row.movedToFeedUrl,
+    importedFromUrl: row.importedFromUrl,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -37,6 +37,10 @@ export interface PublicPodcast {
   copyright: string | null;
   locked: boolean;
   newFeedUrl: string | null;
+  /** The show moved away: the feed answers 301 here and the page says so. */
+  movedToFeedUrl: string | null;
+  /** The podcast:guid the show had at its old host (kept by an import). */
+  sourcePodcastGuid: string | null;
   cover: PublicFile | null;
   updatedAt: Date;
 }
@@ -106,6 +110,8 @@ function toPublicPodcast(row: PodcastRow, cover: PublicFile | null): PublicPodca
     copyright: row.copyright,
     locked: row.locked,
     newFeedUrl: row.newFeedUrl,
+    movedToFeedUrl: row.movedToFeedUrl,
+    sourcePodcastGuid: row.sourcePodcastGuid,
     cover,
     updatedAt: row.updatedAt,
   };

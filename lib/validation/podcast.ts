@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CATEGORY_NAMES, categoryProblem } from "@/lib/apple-categories";
 import { idSchema, optionalText, slugSchema } from "./common";
+import { movedToFeedUrlSchema } from "./import";
 import { processingOverridesSchema } from "./processing";
 
 const podcastFields = {
@@ -68,6 +69,8 @@ export const updatePodcastSchema = z.strictObject({
   introFileId: podcastFields.introFileId.optional(),
   outroFileId: podcastFields.outroFileId.optional(),
   processing: podcastFields.processing.optional(),
+  /** The show moved to another host: its feed answers 301 there. null moves it back. */
+  movedToFeedUrl: movedToFeedUrlSchema.optional(),
 });
 export type UpdatePodcastInput = z.infer<typeof updatePodcastSchema>;
 
@@ -90,6 +93,8 @@ export const podcastSchema = z.object({
   introFileId: z.string().nullable(),
   outroFileId: z.string().nullable(),
   processing: processingOverridesSchema.nullable(),
+  movedToFeedUrl: z.string().nullable(),
+  importedFromUrl: z.string().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -16,7 +16,10 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
     <>
       <div className="flex items-center justify-between">
         <h1 className="text-2xl font-semibold">Your podcasts</h1>
-        <Link href="/dashboard/podcasts/new" className={buttonClass()}>New podcast</Link>
+        <div className="flex gap-2">
+          <Link href="/dashboard/imports/new" className={buttonClass("secondary")}>Import a podcast</Link>
+          <Link href="/dashboard/podcasts/new" className={buttonClass()}>New podcast</Link>
+        </div>
       </div>
       {page.items.length === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">

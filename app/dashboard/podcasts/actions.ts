@@ -67,3 +67,38 @@ export async function deletePodcastAction(podcastId: string, _prev: FormState, f
   revalidatePath("/dashboard", "layout");
   redirect("/dashboard");
 }
+
+/** "Check redirect": whether the old host's feed now answers 301 to this app's feed. */
+export async function checkRedirectAction(podcastId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const viewer = await requireViewer();
+  try {
+    const { headers } = await import("next/headers");
+    const { publicBaseUrl } = await import("@/lib/urls");
+    const { checkOldFeedRedirect } = await import("@/lib/data/imports");
+    // Ownership first: someone else's podcast is not found before anything else is read.
+    const { getPodcast } = await import("@/lib/data/podcasts");
+    await getPodcast(viewer, podcastId);
+    const result = await checkOldFeedRedirect(viewer, podcastId, publicBaseUrl({ headers: await headers() }));
+    return { ok: result.ok, message: result.message };
+  } catch (err) {
+    return formStateFromError(err, formData);
+  }
+}
+
+/** Moving away: the feed answers 301 to the new feed URL; a blank field moves the show back. */
+export async function setMovedToFeedUrlAction(podcastId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const viewer = await requireViewer();
+  const raw = String(formData.get("movedToFeedUrl") ?? "").trim();
+  const parsed = parseForm(updatePodcastSchema, { movedToFeedUrl: raw === "" ? null : raw }, formData);
+  if (parsed.state) return parsed.state;
+  try {
+    await updatePodcast(viewer, podcastId, parsed.data);
+  } catch (err) {
+    return formStateFromError(err, formData);
+  }
+  revalidatePath(`/dashboard/podcasts/${podcastId}`);
+  return {
+    ok: true,
+    message: parsed.data.movedToFeedUrl ? "Saved: the feed now answers 301 to the new address." : "Saved: the feed is served here again.",
+  };
+}

@@ -53,6 +53,14 @@ export default async function PublicPodcastPage({ params }: Props) {
         </div>
       </header>
 
+      {podcast.movedToFeedUrl && (
+        <p role="status" data-testid="moved-notice" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-900">
+          This show has moved to another host. Its feed is now{" "}
+          <a href={podcast.movedToFeedUrl} className="font-mono underline" rel="nofollow noopener">{podcast.movedToFeedUrl}</a>; podcast apps
+          follow the move on their own.
+        </p>
+      )}
+
       <section aria-labelledby="subscribe-heading" className="space-y-3 rounded-lg border border-slate-200 bg-white p-5">
         <h2 id="subscribe-heading" className="text-lg font-semibold">Subscribe</h2>
         {podcast.newFeedUrl && (

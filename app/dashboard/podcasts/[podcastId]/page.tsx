@@ -6,7 +6,11 @@ import { requireViewer } from "@/lib/auth/session";
 import { formatDate, orNotFound } from "@/lib/dashboard";
 import { listEpisodes } from "@/lib/data/episodes";
 import { getPodcast } from "@/lib/data/podcasts";
-import { deletePodcastAction } from "../actions";
+import { headers } from "next/headers";
+import { latestImportOfPodcast } from "@/lib/data/imports";
+import { publicBaseUrl, urls } from "@/lib/urls";
+import { checkRedirectAction, deletePodcastAction, setMovedToFeedUrlAction } from "../actions";
+import { MoveInPanel, MoveOutForm } from "./moving";
 
 type Props = { params: Promise<{ podcastId: string }> };
 
@@ -21,6 +25,8 @@ export default async function PodcastPage({ params }: Props) {
   const { podcastId } = await params;
   const podcast = await orNotFound(getPodcast(viewer, podcastId));
   const episodes = await listEpisodes(viewer, podcastId, { limit: 100 });
+  const lastImport = await latestImportOfPodcast(viewer, podcastId);
+  const feedUrl = urls.feed(publicBaseUrl({ headers: await headers() }), podcast.slug);
   return (
     <>
       <nav aria-label="Breadcrumb" className="text-sm">
@@ -42,7 +48,24 @@ export default async function PodcastPage({ params }: Props) {
           </div>
         </div>
         {podcast.description && <p className="whitespace-pre-line text-slate-700">{podcast.description}</p>}
+        {lastImport && (
+          <p className="text-sm">
+            <Link href={`/dashboard/imports/${lastImport.id}`} className="text-indigo-700 underline">
+              {lastImport.status === "queued" || lastImport.status === "running" ? "Import in progress" : "Last import"}
+            </Link>
+            : {lastImport.episodes.imported} imported, {lastImport.episodes.failed} failed, {lastImport.episodes.skipped} already here.
+          </p>
+        )}
+        {podcast.movedToFeedUrl && (
+          <p role="status" className="text-sm text-amber-800">
+            This show has moved: its feed answers 301 to <span className="break-all font-mono">{podcast.movedToFeedUrl}</span>.
+          </p>
+        )}
       </section>
+
+      {podcast.importedFromUrl && !podcast.movedToFeedUrl && (
+        <MoveInPanel oldFeedUrl={podcast.importedFromUrl} feedUrl={feedUrl} checkAction={checkRedirectAction.bind(null, podcast.id)} />
+      )}
 
       <section className="space-y-3">
         <div className="flex items-center justify-between">
@@ -76,6 +99,8 @@ export default async function PodcastPage({ params }: Props) {
           </ul>
         )}
       </section>
+
+      <MoveOutForm current={podcast.movedToFeedUrl} action={setMovedToFeedUrlAction.bind(null, podcast.id)} />
     </>
   );
 }

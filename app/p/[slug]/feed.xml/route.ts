@@ -25,6 +25,10 @@ export async function GET(req: Request, ctx: { params: Promise<{ slug: string }>
   const { slug } = await ctx.params;
   try {
     const podcast = await getPublicPodcast(slug);
+    // The show moved to another host: a permanent redirect is how podcast apps learn the new feed.
+    if (podcast.movedToFeedUrl) {
+      return new Response(null, { status: 301, headers: { Location: podcast.movedToFeedUrl, "Cache-Control": "public, max-age=300" } });
+    }
     const episodes = await listPublishedEpisodes(podcast.id);
     const base = publicBaseUrl(req);
     const etag = feedEtag(podcast, episodes, base);
