@@ -26,6 +26,12 @@ export type MasterOptions = {
   recording: { path: string; durationSeconds: number; loudness: LoudnessStats };
   /** Channels of the episode: 2 (stereo), 1 (mono); pass the input's (max 2) to follow it. */
   channels: 1 | 2;
+  /**
+   * The leveler's gain curve (planLeveling, from analyseRecording): applied in Node with a
+   * limiter after it, instead of one gain for the whole recording. Also tightens the verification
+   * to ±0.5 LU, since the curve predicts the result.
+   */
+  leveling?: { gainDeciDb: number[] };
   /** Clean-up switches, applied in the same pass. */
   cleanUp?: Omit<CleanUpOptions, "channels" | "durationSeconds" | "onProgress" | "signal">;
   intro?: Bumper;
@@ -53,8 +59,10 @@ export type MasterOptions = {
  *   it would push over the ceiling — still linear for everything under the ceiling.
  * dynamic: loudnorm's dynamic levelling, for recordings whose loudness range is wider than allowed
  *   (or whose peaks would need more than 6 dB of limiting).
+ * levelled: the leveler's gain curve (leveler.ts), then the peak limiter; gainDb is the flat
+ *   correction added to the curve (0 unless the first encode missed).
  */
-export type NormalisationMode = "linear" | "limited" | "dynamic";
+export type NormalisationMode = "linear" | "limited" | "dynamic" | "levelled";
 
 export type MasterResult = {
   outputPath: string;
@@ -69,6 +77,8 @@ export type MasterResult = {
   cuts: Cut[];
   /** What was really applied (for dynamic, as loudnorm itself reported it); gainDb for linear/limited. */
   normalisation: { mode: NormalisationMode; gainDb: number | null };
+  /** Encodes the run needed: 1, or 2 when the first missed and was corrected. */
+  encodes: 1 | 2;
   /** Independent measurement of the encoded MP3 (ebur128 on the decoded file). */
   output: LoudnessStats;
   verification: { ok: true; attempts: 1 | 2; integratedErrorLu: number; truePeakMarginDb: number };
@@ -122,6 +132,8 @@ type Plan = {
 
 /** The main recording's normalisation filter. */
 function mainFilter(plan: Plan, m: LoudnessStats): string {
+  // The curve is already in the samples (GainApplier, in Node): only peaks are left to hold.
+  if (plan.mode === "levelled") return limiter(plan.limiterDbtp ?? plan.loudnormTp);
   if (plan.mode === "linear") return `volume=${f2(plan.gainDb)}dB`;
   if (plan.mode === "limited") return `volume=${f2(plan.gainDb)}dB,${limiter(plan.loudnormTp)}`;
   // Dynamic mode runs at 192 kHz inside loudnorm; come back to 44.1 kHz at once.
@@ -204,7 +216,12 @@ export async function masterEpisode(opts: MasterOptions): Promise<MasterResult> 
     (opts.intro?.durationSeconds ?? 0) + opts.recording.durationSeconds + (opts.outro?.durationSeconds ?? 0) - crossfadeIn - crossfadeOut;
 
   const internalTp = ceiling - headroom;
-  const first = chooseNormalisation(opts.recording.loudness, { integratedLufs: targetI, truePeakDbtp: internalTp, lraLu: lra });
+  const first = opts.leveling
+    ? { mode: "levelled" as const, gainDb: 0 }
+    : chooseNormalisation(opts.recording.loudness, { integratedLufs: targetI, truePeakDbtp: internalTp, lraLu: lra });
+  // The leveler predicts its result, so it is held to the listener's tolerance; the whole-
+  // recording modes keep the looser check they always had.
+  const tolerance = opts.leveling ? 0.5 : 1;
   let plan: Plan = { ...first, loudnormI: targetI, loudnormTp: internalTp, lra };
   const progress = throttleProgress(opts.onProgress);
   const encodedPath = path.join(opts.workDir, "encoded.mp3");
@@ -227,7 +244,7 @@ export async function masterEpisode(opts: MasterOptions): Promise<MasterResult> 
     peakRss = Math.max(peakRss, run.peakRss);
     const errorLu = run.output.integratedLufs - targetI;
     const tpMargin = ceiling - run.output.truePeakDbtp;
-    if (Math.abs(errorLu) <= 1 && tpMargin >= 0) {
+    if (Math.abs(errorLu) <= tolerance && tpMargin >= 0) {
       const tagged = await writeTaggedMp3(encodedPath, opts.outputPath, opts.tags ?? {}, run.durationSeconds);
       progress.finish();
       return {
@@ -239,6 +256,7 @@ export async function masterEpisode(opts: MasterOptions): Promise<MasterResult> 
         silenceRemovedSeconds: round3(run.cuts.reduce((sum, c) => sum + c.seconds, 0)),
         cuts: run.cuts.map((c) => ({ at: round3(c.at), seconds: round3(c.seconds) })),
         normalisation: { mode: run.mode, gainDb: run.mode === "dynamic" ? null : round3(plan.gainDb) },
+        encodes: attempt,
         output: run.output,
         verification: { ok: true, attempts: attempt, integratedErrorLu: round3(errorLu), truePeakMarginDb: round3(tpMargin) },
         ms: Date.now() - started,
@@ -262,6 +280,11 @@ export async function masterEpisode(opts: MasterOptions): Promise<MasterResult> 
     // Correct once: shift the level by the miss, lower the peak target by the overshoot (+0.3 dB
     // margin), and let a limiter hold the new peak target across the whole mix.
     const tpCut = tpMargin < 0 ? -tpMargin + 0.3 : 0;
+    if (plan.mode === "levelled") {
+      // Shift the whole curve by the miss; the limiter holds the lowered peak target.
+      plan = { ...plan, gainDb: plan.gainDb - errorLu, loudnormTp: internalTp - tpCut, limiterDbtp: internalTp - tpCut };
+      continue;
+    }
     const corrected = chooseNormalisation(
       { ...opts.recording.loudness, integratedLufs: opts.recording.loudness.integratedLufs + errorLu },
       { integratedLufs: targetI, truePeakDbtp: internalTp - tpCut, lraLu: lra },
@@ -317,7 +340,8 @@ async function mixEncodeVerify(a: {
     mainFilter: mainFilter(plan, opts.recording.loudness),
     crossfadeIn: a.crossfadeIn,
     crossfadeOut: a.crossfadeOut,
-    limiterDbtp: plan.limiterDbtp,
+    // In levelled mode the main branch's limiter already holds the corrected peak target.
+    limiterDbtp: plan.mode === "levelled" ? undefined : plan.limiterDbtp,
   });
 
   const partial = `${a.encodedPath}.partial`;
@@ -325,6 +349,7 @@ async function mixEncodeVerify(a: {
     ...opts.cleanUp,
     channels,
     durationSeconds: opts.recording.durationSeconds,
+    gain: plan.mode === "levelled" && opts.leveling ? { deciDb: opts.leveling.gainDeciDb, offsetDb: plan.gainDb } : undefined,
     signal: opts.signal,
   });
   const mix = startTool(

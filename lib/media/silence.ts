@@ -16,6 +16,8 @@ export type SilenceOptions = {
   edgeKeepSeconds: number;
   /** Pauses longer than this are shortened to this length; null keeps every pause. */
   maxPauseSeconds: number | null;
+  /** Called on every block, in order, after it is judged silent or not (e.g. to apply gain). */
+  process?: (block: Float32Array) => void;
 };
 
 /** A removed stretch, in input seconds: lets callers map times on the raw recording to the trimmed one. */
@@ -103,6 +105,7 @@ export class SilenceTrimmer {
 
   private block(block: Float32Array): void {
     const silent = this.rms(block) < this.threshold;
+    this.opts.process?.(block);
     const index = this.blockIndex++;
     if (silent) {
       if (this.held.length === 0 && !this.longPause) this.heldStartBlock = index;
