@@ -60,7 +60,7 @@ export type MasterOptions = {
  * dynamic: loudnorm's dynamic levelling, for recordings whose loudness range is wider than allowed
  *   (or whose peaks would need more than 6 dB of limiting).
  * levelled: the leveler's gain curve (leveler.ts), then the peak limiter; gainDb is the flat
- *   correction added to the curve (0 unless the first encode missed).
+ *   correction added to the curve (the MP3 codec's loss, plus the miss if a second encode ran).
  */
 export type NormalisationMode = "linear" | "limited" | "dynamic" | "levelled";
 
@@ -108,6 +108,15 @@ export function chooseNormalisation(
   if (measured.integratedLufs <= -70 || measured.lraLu > target.lraLu) return { mode: "dynamic", gainDb };
   if (over <= 0) return { mode: "linear", gainDb };
   return { mode: over <= MAX_LIMITING_DB ? "limited" : "dynamic", gainDb };
+}
+
+/**
+ * LAME below 192 kbps measures ~0.45 LU quieter than its input (ebur128, both bundled 2018 and
+ * Debian 5.1 builds, sines and speech alike; 192k: 0.25; 256k and up: none). The leveler aims at
+ * ±0.5 LU in one encode, so it pre-compensates; the whole-recording modes keep their ±1 LU check.
+ */
+export function mp3LoudnessLossDb(bitrateKbps: number): number {
+  return bitrateKbps >= 256 ? 0 : bitrateKbps >= 192 ? 0.25 : 0.45;
 }
 
 /** alimiter works on sample peaks; inter-sample peaks of speech at 44.1 kHz sit up to ~0.3 dB higher. */
@@ -216,8 +225,9 @@ export async function masterEpisode(opts: MasterOptions): Promise<MasterResult> 
     (opts.intro?.durationSeconds ?? 0) + opts.recording.durationSeconds + (opts.outro?.durationSeconds ?? 0) - crossfadeIn - crossfadeOut;
 
   const internalTp = ceiling - headroom;
+  const codecLoss = opts.leveling ? mp3LoudnessLossDb(bitrate) : 0;
   const first = opts.leveling
-    ? { mode: "levelled" as const, gainDb: 0 }
+    ? { mode: "levelled" as const, gainDb: codecLoss }
     : chooseNormalisation(opts.recording.loudness, { integratedLufs: targetI, truePeakDbtp: internalTp, lraLu: lra });
   // The leveler predicts its result, so it is held to the listener's tolerance; the whole-
   // recording modes keep the looser check they always had.
@@ -233,8 +243,8 @@ export async function masterEpisode(opts: MasterOptions): Promise<MasterResult> 
       channels,
       bitrate,
       plan,
-      introGain: introLoudness ? bumperGainDb(introLoudness, targetI, plan.limiterDbtp ?? internalTp) : 0,
-      outroGain: outroLoudness ? bumperGainDb(outroLoudness, targetI, plan.limiterDbtp ?? internalTp) : 0,
+      introGain: introLoudness ? bumperGainDb(introLoudness, targetI + codecLoss, plan.limiterDbtp ?? internalTp) : 0,
+      outroGain: outroLoudness ? bumperGainDb(outroLoudness, targetI + codecLoss, plan.limiterDbtp ?? internalTp) : 0,
       crossfadeIn,
       crossfadeOut,
       expectedSeconds,
