@@ -13,7 +13,8 @@ import {
   reportProcessing,
   workDirFor,
 } from "@/lib/data/processing";
-import { MediaError, inspectMedia, masterEpisode, measureRecording, type LoudnessStats } from "@/lib/media";
+import { MediaError, analyseRecording, inspectMedia, masterEpisode, measureRecording, planLeveling, type LoudnessStats } from "@/lib/media";
+import type { LevelPlan } from "@/lib/media";
 import { targetLufs, type ProcessingOptions } from "@/lib/validation/processing";
 
 /** Where each stage sits in the run's overall progress (0–1). */
@@ -53,6 +54,13 @@ async function media<T>(work: () => Promise<T>): Promise<T> {
     if (err instanceof MediaError && err.code === "cancelled") throw new NonRetriableError("The processing was cancelled.");
     throw err;
   }
+}
+
+/** What the episode page shows about the leveler: its report, or why it stepped aside. */
+function levelerStats(plan: LevelPlan | null | undefined) {
+  if (!plan) return { applied: false, reason: "Speaker leveling was off for this processing." };
+  if (!plan.applied) return { applied: false, reason: plan.reason };
+  return { applied: true, predictedLufs: plan.predictedLufs, ...plan.report };
 }
 
 async function sha256File(file: string): Promise<string> {
@@ -128,15 +136,16 @@ export const processEpisode = inngest.createFunction(
 
     const measured = await step.run("measure loudness", async () => {
       const ctx = stageContext(processingId, "measure loudness");
-      const result = await media(() =>
-        measureRecording(inputs.source.path, {
-          channels: inputs.channels,
-          highPassHz: o.highPass ? 80 : false,
-          durationSeconds: inputs.source.durationSeconds,
-          ...ctx,
-        }),
-      );
-      return { loudness: result.loudness, durationSeconds: result.durationSeconds, ms: result.ms };
+      const measureOpts = { channels: inputs.channels, highPassHz: o.highPass ? (80 as const) : (false as const), durationSeconds: inputs.source.durationSeconds, ...ctx };
+      // Options stored before the leveler existed have no `leveler`: the default (on) applies.
+      if (o.leveler ?? true) {
+        // The leveler's analysis rides on the same decode; only its gain curve (~150 kB an hour) and report travel on.
+        const result = await media(() => analyseRecording(inputs.source.path, measureOpts));
+        const leveling = planLeveling(result.analysis, { targetLufs: targetLufs(o) });
+        return { loudness: result.loudness, durationSeconds: result.durationSeconds, ms: result.ms, leveling };
+      }
+      const result = await media(() => measureRecording(inputs.source.path, measureOpts));
+      return { loudness: result.loudness, durationSeconds: result.durationSeconds, ms: result.ms, leveling: null };
     });
 
     const mastered = await step.run("clean up, master and encode", async () => {
@@ -148,6 +157,7 @@ export const processEpisode = inngest.createFunction(
       const result = await media(() =>
         masterEpisode({
           recording: { path: inputs.source.path, durationSeconds: measured.durationSeconds, loudness: measured.loudness },
+          leveling: measured.leveling?.applied ? { gainDeciDb: measured.leveling.gainDeciDb } : undefined,
           channels: inputs.channels,
           cleanUp: {
             highPassHz: o.highPass ? 80 : false,
@@ -175,6 +185,7 @@ export const processEpisode = inngest.createFunction(
         normalisation: result.normalisation,
         output: result.output,
         verification: result.verification,
+        encodes: result.encodes,
         ms: result.ms,
       };
     });
@@ -197,6 +208,8 @@ export const processEpisode = inngest.createFunction(
           output: mastered.output,
           normalisation: mastered.normalisation,
           verification: mastered.verification,
+          encodes: mastered.encodes,
+          leveler: levelerStats(measured.leveling),
           silenceRemovedSeconds: mastered.silenceRemovedSeconds,
           sourceDurationSeconds: inputs.source.durationSeconds,
           durationSeconds: mastered.durationSeconds,
