@@ -140,7 +140,10 @@ export const processEpisode = inngest.createFunction(
       // Options stored before the leveler existed have no `leveler`: the default (on) applies.
       if (o.leveler ?? true) {
         // The leveler's analysis rides on the same decode; only its gain curve (~150 kB an hour) and report travel on.
-        const result = await media(() => analyseRecording(inputs.source.path, measureOpts));
+        // A mono source is analysed in mono: ffmpeg's upmix puts each channel 3 dB down, so the
+        // loudness is the same and the analysis costs half.
+        const channels = Math.min(inputs.source.channels, inputs.channels) as 1 | 2;
+        const result = await media(() => analyseRecording(inputs.source.path, { ...measureOpts, channels }));
         const leveling = planLeveling(result.analysis, { targetLufs: targetLufs(o) });
         return { loudness: result.loudness, durationSeconds: result.durationSeconds, ms: result.ms, leveling };
       }

@@ -57,16 +57,18 @@ export type ListenerFigures = {
 
 /**
  * Measures input and output of a levelled conversation (writeSpeakerTurnsWav) the way a listener
- * hears it. `offsetSeconds`: where the recording starts in the output (an intro minus its crossfade).
- * The output must keep the input's timeline (silence trimming off).
+ * hears it. `toOutput`: where a recording time lands in the output (a fixed offset for an intro
+ * minus its crossfade, or a mapping through trimmed cuts); the output must otherwise keep the
+ * input's timeline (pauses not shortened).
  */
-export function listenerFigures(input: string, output: string, truth: SpeakerTurnsTruth, offsetSeconds = 0): ListenerFigures {
+export function listenerFigures(input: string, output: string, truth: SpeakerTurnsTruth, toOutput: number | ((t: number) => number) = 0): ListenerFigures {
+  const map = typeof toOutput === "number" ? (t: number) => t + toOutput : toOutput;
   const before = meter(input);
   const after = meter(output);
   const turns = truth.turns.map((t) => ({
     speaker: t.speaker,
     before: stretchLoudness(before, t.start, t.end),
-    after: stretchLoudness(after, t.start + offsetSeconds, t.end + offsetSeconds),
+    after: stretchLoudness(after, map(t.start), map(t.end)),
   }));
   const spread = (v: number[]) => {
     const s = [...v].sort((a, b) => a - b);
@@ -80,7 +82,7 @@ export function listenerFigures(input: string, output: string, truth: SpeakerTur
   );
   const { start, end } = truth.longPause;
   const noiseRise =
-    stretchLoudness(after, start + 1 + offsetSeconds, end - 0.5 + offsetSeconds, -120) - stretchLoudness(before, start + 1, end - 0.5, -120);
+    stretchLoudness(after, map(start + 1), map(end - 0.5), -120) - stretchLoudness(before, start + 1, end - 0.5, -120);
   const beside = truth.turns
     .map((t, i) => ({ t, gain: turns[i]!.after - turns[i]!.before }))
     .filter(({ t }) => Math.abs(t.end - start) < 0.5 || Math.abs(t.start - end) < 0.5);

@@ -372,7 +372,9 @@ async function mixEncodeVerify(a: {
     [
       ...COMMON_ARGS, "-v", "error", "-progress", "pipe:2",
       ...rawInput("pipe:0", WORK_SAMPLE_RATE, channels),
-      "-map", "0:a", "-c:a", "libmp3lame", "-b:a", `${a.bitrate}k`,
+      // LAME -q 7: a quarter to a third less CPU than the default -q 3 (the encode is most of the
+      // pass); at a fixed 96–128 kbps for speech the difference is not audible.
+      "-map", "0:a", "-c:a", "libmp3lame", "-b:a", `${a.bitrate}k`, "-compression_level", "7",
       // One encode, two copies: the work file (seekable, so it gets its Xing/LAME header) and a
       // pipe to the verifier. Tags are added afterwards by buildId3Tag.
       "-f", "tee", `[f=mp3:id3v2_version=0]file:${partial}|[f=mp3:id3v2_version=0]pipe:1`,
