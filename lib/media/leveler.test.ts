@@ -112,6 +112,17 @@ describe("loudness analyser", () => {
       }
     }
   });
+
+  it("estimates inter-sample peaks that the samples miss", () => {
+    // A quarter-rate sine sampled 45° off its crests: samples at 0.707 of the true peak (−3 dB).
+    const pcm = Float32Array.from({ length: 8000 }, (_, i) => 0.5 * Math.sin((Math.PI / 2) * i + Math.PI / 4));
+    const a = analyse(pcm);
+    const sample = 20 * Math.log10(Math.max(...a.peaks));
+    const truePeak = 20 * Math.log10(a.truePeak);
+    expect(sample).toBeCloseTo(20 * Math.log10(0.5 * Math.SQRT1_2), 1);
+    expect(truePeak - sample).toBeGreaterThan(0.9);
+    expect(truePeak).toBeLessThanOrEqual(20 * Math.log10(0.5) + 0.01);
+  });
 });
 
 describe("leveler gain curve", () => {

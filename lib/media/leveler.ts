@@ -54,7 +54,12 @@ export type LoudnessAnalysis = {
   energies: Float64Array;
   /** Largest absolute sample per block. */
   peaks: Float32Array;
+  /** Estimated true peak (linear): the sample peak, raised where cubic interpolation at 4× finds higher inter-sample peaks. */
+  truePeak: number;
 };
+
+// 4-point Lagrange weights at t = 1/4, 1/2, 3/4 between the middle two of four samples.
+const LAGRANGE = [0.25, 0.5, 0.75].map((t) => [(-t * (t - 1) * (t - 2)) / 6, ((t + 1) * (t - 1) * (t - 2)) / 2, (-(t + 1) * t * (t - 2)) / 2, ((t + 1) * t * (t - 1)) / 6]);
 
 /** Streams interleaved float PCM into per-100 ms K-weighted energies and peaks. */
 export class LoudnessAnalyser {
@@ -69,6 +74,7 @@ export class LoudnessAnalyser {
   private peak = 0;
   private inBlock = 0;
   private frames = 0;
+  private truePeak = 0;
 
   constructor(
     readonly sampleRate: number,
@@ -95,10 +101,23 @@ export class LoudnessAnalyser {
         let x1 = s[0]!, x2 = s[1]!, x3 = s[2]!, x4 = s[3]!, y1 = s[4]!, y2 = s[5]!, y3 = s[6]!, y4 = s[7]!;
         let sum = 0;
         let peak = this.peak;
+        // Interpolate only near the loudest peaks so far: a compare per sample otherwise.
+        let gate = this.truePeak * 0.7;
         for (let i = 0, at = f * ch + c; i < n; i++, at += ch) {
           const x = samples[at]!;
           const ax = x < 0 ? -x : x;
           if (ax > peak) peak = ax;
+          if ((x1 > gate || x1 < -gate || x2 > gate || x2 < -gate)) {
+            // Between x2 and x1, with x3 and x as the outer neighbours.
+            for (const w of LAGRANGE) {
+              const v = w[0]! * x3 + w[1]! * x2 + w[2]! * x1 + w[3]! * x;
+              const av = v < 0 ? -v : v;
+              if (av > this.truePeak) this.truePeak = av;
+            }
+            const a1 = x1 < 0 ? -x1 : x1;
+            if (a1 > this.truePeak) this.truePeak = a1;
+            gate = this.truePeak * 0.7;
+          }
           const y = b0 * x + b1 * x1 + b2 * x2 + b3 * x3 + b4 * x4 - a1 * y1 - a2 * y2 - a3 * y3 - a4 * y4;
           x4 = x3; x3 = x2; x2 = x1; x1 = x;
           y4 = y3; y3 = y2; y2 = y1; y1 = y;
@@ -135,6 +154,7 @@ export class LoudnessAnalyser {
       seconds: this.frames / this.sampleRate,
       energies: Float64Array.from(this.energies),
       peaks: Float32Array.from(this.peaks),
+      truePeak: this.peaks.reduce((m, p) => Math.max(m, p), Math.max(this.truePeak, this.peak)),
     };
   }
 }

@@ -64,9 +64,21 @@ export class SilenceTrimmer {
   push(samples: Float32Array): void {
     let data = samples;
     if (this.pending.length) {
-      data = new Float32Array(this.pending.length + samples.length);
-      data.set(this.pending);
-      data.set(samples, this.pending.length);
+      // Complete the pending block from the new samples rather than copying the whole chunk.
+      const need = this.blockSamples - this.pending.length;
+      if (samples.length < need) {
+        const grown = new Float32Array(this.pending.length + samples.length);
+        grown.set(this.pending);
+        grown.set(samples, this.pending.length);
+        this.pending = grown;
+        return;
+      }
+      const first = new Float32Array(this.blockSamples);
+      first.set(this.pending);
+      first.set(samples.subarray(0, need), this.pending.length);
+      this.pending = new Float32Array(0);
+      this.block(first);
+      data = samples.subarray(need);
     }
     let at = 0;
     for (; at + this.blockSamples <= data.length; at += this.blockSamples) {
