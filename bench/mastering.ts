@@ -187,9 +187,10 @@ async function measureOne(label: string): Promise<void> {
     // The listener's figures, outside the timed part: turns mapped through the edge trim and the intro.
     const { listenerFigures, meter } = await import("../lib/media/listener-meter");
     const toOutput = (t: number) => introSeconds - 1 + media.mapTimeThroughCuts(t, master.cuts);
-    const listener = listenerFigures(files.main, master.outputPath, files.truth, toOutput);
+    const input = meter(files.main);
+    const listener = listenerFigures(input, master.outputPath, files.truth, toOutput);
     const ref = meter(path.join(work, "reference.mp3"));
-    const refTurns = listenerFigures(files.main, path.join(work, "reference.mp3"), files.truth, 10);
+    const refTurns = listenerFigures(input, ref, files.truth, 10);
     const figures: Figures = {
       label,
       ffmpeg,

@@ -61,10 +61,16 @@ export type ListenerFigures = {
  * minus its crossfade, or a mapping through trimmed cuts); the output must otherwise keep the
  * input's timeline (pauses not shortened).
  */
-export function listenerFigures(input: string, output: string, truth: SpeakerTurnsTruth, toOutput: number | ((t: number) => number) = 0): ListenerFigures {
+export function listenerFigures(
+  input: string | Meter,
+  output: string | Meter,
+  truth: SpeakerTurnsTruth,
+  toOutput: number | ((t: number) => number) = 0,
+): ListenerFigures {
   const map = typeof toOutput === "number" ? (t: number) => t + toOutput : toOutput;
-  const before = meter(input);
-  const after = meter(output);
+  // Meters can be passed in when one file is compared with several (the benchmark).
+  const before = typeof input === "string" ? meter(input) : input;
+  const after = typeof output === "string" ? meter(output) : output;
   const turns = truth.turns.map((t) => ({
     speaker: t.speaker,
     before: stretchLoudness(before, t.start, t.end),
