@@ -13,8 +13,7 @@ import {
   reportProcessing,
   workDirFor,
 } from "@/lib/data/processing";
-import { MediaError, analyseRecording, inspectMedia, masterEpisode, measureRecording, planLeveling, type LoudnessStats } from "@/lib/media";
-import type { LevelPlan } from "@/lib/media";
+import { MediaError, analyseRecording, inspectMedia, masterEpisode, measureRecording, planLeveling, type LevelPlan, type LoudnessStats } from "@/lib/media";
 import { targetLufs, type ProcessingOptions } from "@/lib/validation/processing";
 
 /** Where each stage sits in the run's overall progress (0–1). */
@@ -139,9 +138,9 @@ export const processEpisode = inngest.createFunction(
       const measureOpts = { channels: inputs.channels, highPassHz: o.highPass ? (80 as const) : (false as const), durationSeconds: inputs.source.durationSeconds, ...ctx };
       // Options stored before the leveler existed have no `leveler`: the default (on) applies.
       if (o.leveler ?? true) {
-        // The leveler's analysis rides on the same decode; only its gain curve (~150 kB an hour) and report travel on.
-        // A mono source is analysed in mono: ffmpeg's upmix puts each channel 3 dB down, so the
-        // loudness is the same and the analysis costs half.
+        // The leveler's analysis rides on the same decode; only its gain curve (~150 kB an hour)
+        // and report travel on. A mono source is analysed in mono: ffmpeg's upmix puts each
+        // channel 3 dB down, so the loudness is the same and the analysis costs half.
         const channels = Math.min(inputs.source.channels, inputs.channels) as 1 | 2;
         const result = await media(() => analyseRecording(inputs.source.path, { ...measureOpts, channels }));
         const leveling = planLeveling(result.analysis, { targetLufs: targetLufs(o) });
