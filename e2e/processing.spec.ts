@@ -88,9 +88,11 @@ test("uploads a recording and intro with progress, processes the episode and pla
 });
 
 test("levels a quiet and a loud speaker and shows loudness over time before and after", async ({ page, user }) => {
+  test.setTimeout(150_000);
   const signIn = new SignInPage(page);
   await signIn.goto();
   await signIn.signIn(user);
+  await expect(page.getByRole("heading", { name: "Your podcasts" })).toBeVisible();
   await page.goto("/dashboard/media");
   await page.getByLabel("Choose files").setInputFiles(conversation);
   await expect(page.getByRole("list", { name: "Uploads" }).getByText("Uploaded")).toHaveCount(1, { timeout: 30_000 });
