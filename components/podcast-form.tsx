@@ -169,6 +169,7 @@ function MediaDefaults({
           <option value="follow">Like the recording</option>
         </SelectField>
         <TextField label="Crossfade (seconds)" name="p.crossfadeSeconds" type="number" step="0.1" min={0} max={10} defaultValue={p.crossfadeSeconds} error={fields["processing.crossfadeSeconds"]} />
+        <CheckboxField label="Level speakers" name="p.leveler" defaultChecked={p.leveler} />
         <CheckboxField label="High-pass filter" name="p.highPass" defaultChecked={p.highPass} />
         <CheckboxField label="Noise reduction" name="p.noiseReduction" defaultChecked={p.noiseReduction} />
         <CheckboxField label="Trim silence at start and end" name="p.trimSilence" defaultChecked={p.trimSilence} />

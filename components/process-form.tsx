@@ -78,6 +78,7 @@ export function ProcessForm({
       </div>
       <fieldset className="grid gap-2 sm:grid-cols-2">
         <legend className="mb-1 text-sm font-medium text-slate-700">Clean-up</legend>
+        <CheckboxField label="Level speakers" name="leveler" defaultChecked={defaults.leveler} />
         <CheckboxField label="High-pass filter (rumble, hum)" name="highPass" defaultChecked={defaults.highPass} />
         <CheckboxField label="Noise reduction" name="noiseReduction" defaultChecked={defaults.noiseReduction} />
         <CheckboxField label="Trim silence at start and end" name="trimSilence" defaultChecked={defaults.trimSilence} />

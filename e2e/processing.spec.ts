@@ -2,17 +2,19 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { LENGTH_HEADER } from "../lib/http/content-length";
-import { writeMusicWav, writeSpeechLikeWav } from "../lib/media/test-signals";
+import { writeMusicWav, writeSpeakerTurnsWav, writeSpeechLikeWav } from "../lib/media/test-signals";
 import { bearer, expect, test } from "./fixtures";
 import { SignInPage } from "./pages/auth-pages";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "podcastpro-e2e-media-"));
 const speech = path.join(dir, "interview.wav");
 const intro = path.join(dir, "intro-music.wav");
+const conversation = path.join(dir, "three-speakers.wav");
 
 test.beforeAll(async () => {
   await writeSpeechLikeWav(speech, { seconds: 15, seed: 5, leadingSilence: 1, trailingSilence: 1 });
   await writeMusicWav(intro, { seconds: 3, seed: 9 });
+  await writeSpeakerTurnsWav(conversation, { seconds: 40, seed: 3, longPauseSeconds: 4 });
 });
 test.afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -100,4 +102,38 @@ test("uploads a recording and intro with progress, processes the episode and pla
   const whole = await page.request.get(`/p/${podcast.slug}/${episode.slug}/audio.mp3`);
   expect(whole.headers()["content-length"]).toBe(String(api.sizeBytes));
   expect((await whole.body()).length).toBe(api.sizeBytes);
+});
+
+test("levels a quiet and a loud speaker and shows loudness over time before and after", async ({ page, user }) => {
+  test.setTimeout(150_000);
+  const signIn = new SignInPage(page);
+  await signIn.goto();
+  await signIn.signIn(user);
+  await expect(page.getByRole("heading", { name: "Your podcasts" })).toBeVisible();
+  await page.goto("/dashboard/media");
+  await page.getByLabel("Choose files").setInputFiles(conversation);
+  await expect(page.getByRole("list", { name: "Uploads" }).getByText("Uploaded")).toHaveCount(1, { timeout: 30_000 });
+
+  const podcast = await (await page.request.post("/api/v1/podcasts", { headers: bearer(user.token), data: { title: `Levelled ${Date.now()}`, author: "E2E" } })).json();
+  const episode = await (await page.request.post(`/api/v1/podcasts/${podcast.id}/episodes`, { headers: bearer(user.token), data: { title: "Two guests" } })).json();
+  await page.goto(`/dashboard/episodes/${episode.id}`);
+  const form = page.getByRole("form", { name: "Process audio" });
+  await form.getByLabel("Recording").selectOption({ label: "three-speakers.wav (0:40)" });
+  // On by default, from the podcast's processing defaults.
+  await expect(form.getByLabel("Level speakers")).toBeChecked();
+  await form.getByRole("button", { name: "Process" }).click();
+
+  await expect(page.getByTestId("waveform")).toBeVisible({ timeout: 90_000 });
+  const chart = page.getByTestId("loudness-chart");
+  await expect(chart).toBeVisible();
+  await expect(chart.getByRole("img")).toHaveAttribute("aria-label", /speakers spread \d+\.\d LU before, [0-3]\.\d LU after/);
+  await expect(chart).toContainText("Pauses");
+  await expect(page.getByTestId("loudness-stats")).toContainText("Speaker spread");
+  await expect(page.getByTestId("leveler-stats")).toContainText("Encoded once");
+
+  const api = await (await page.request.get(`/api/v1/episodes/${episode.id}`, { headers: bearer(user.token) })).json();
+  expect(api.processing.options.leveler).toBe(true);
+  expect(api.processing.stats.leveler).toMatchObject({ applied: true });
+  expect(api.processing.stats.leveler.speechSpreadLu.before).toBeGreaterThan(10);
+  expect(api.processing.stats.encodes).toBe(1);
 });

@@ -10,7 +10,8 @@ import { ingestUpload, openMediaFile } from "@/lib/data/media";
 import { cancelProcessing, getProcessing, startProcessing, sweepWorkDirs, workDirFor } from "@/lib/data/processing";
 import { startJobs } from "@/lib/jobs/start";
 import { waitFor } from "@/lib/jobs/test-kit";
-import { writeMusicWav, writeSpeechLikeWav } from "@/lib/media/test-signals";
+import { listenerFigures } from "@/lib/media/listener-meter";
+import { writeMusicWav, writeSpeakerTurnsWav, writeSpeechLikeWav } from "@/lib/media/test-signals";
 import { getStorage } from "@/lib/storage";
 import { makeEpisode, makePodcast, makeUser, uploadFromPath } from "@/tests/factories";
 import type { Viewer } from "@/lib/auth/viewer";
@@ -113,6 +114,63 @@ describe("process-episode", () => {
     expect(tags.common).toMatchObject({ title: "Levels", album: "Loud Enough", artist: "Ada" });
     expect(tags.common.track.no).toBe(3);
     expect(fs.existsSync(workDirFor(done.id))).toBe(false);
+  }, 120_000);
+
+  it("levels quiet, mid and loud speakers to one loudness on target in one encode, and reports it (issue 11)", async () => {
+    const user = await makeUser();
+    const wav = path.join(dir, "conversation.wav");
+    const truth = await writeSpeakerTurnsWav(wav, { seconds: 60, seed: 21 });
+    const recording = await upload(user.viewer, wav);
+    const podcast = await makePodcast(user.viewer);
+    const episode = await makeEpisode(user.viewer, podcast.id);
+    // Trimming off keeps the input's timeline, so each speaker turn can be found in the output.
+    await startProcessing(user.viewer, episode.id, { audioFileId: recording.id, options: { trimSilence: false, shortenPauses: false } });
+    const done = await waitForEnd(user.viewer, episode.id);
+    expect(done.error).toBeNull();
+    const after = await getEpisode(user.viewer, episode.id);
+    const mp3 = await getStorage().localPath(await fileKey(after.audioFileId!));
+
+    const l = listenerFigures(wav, mp3, truth);
+    expect(Math.abs(l.output.integrated - -16)).toBeLessThanOrEqual(0.5);
+    expect(l.output.truePeak).toBeLessThanOrEqual(-1);
+    expect(l.output.lra).toBeLessThanOrEqual(6);
+    expect(l.input.spreadLu).toBeGreaterThan(14);
+    expect(l.output.spreadLu).toBeLessThanOrEqual(4);
+    expect(l.worstTurnLu).toBeLessThanOrEqual(3);
+    for (const offset of l.speakerOffsetLu) expect(offset).toBeLessThanOrEqual(2);
+    expect(l.pauseNoiseRiseBeyondSpeechDb).toBeLessThanOrEqual(6);
+
+    const stats = done.stats as {
+      encodes: number;
+      normalisation: { mode: string };
+      leveler: { applied: boolean; speechSpreadLu: { before: number; after: number }; largestGainDb: number; chart: { before: unknown[]; after: unknown[]; pauses: string } };
+    };
+    expect(stats.encodes).toBe(1);
+    expect(stats.normalisation.mode).toBe("levelled");
+    expect(stats.leveler.applied).toBe(true);
+    expect(stats.leveler.speechSpreadLu.before).toBeGreaterThan(10);
+    expect(stats.leveler.speechSpreadLu.after).toBeLessThanOrEqual(4);
+    // The quiet guest was lifted: by well over 10 dB.
+    expect(stats.leveler.largestGainDb).toBeGreaterThan(10);
+    expect(stats.leveler.chart.before.length).toBeLessThanOrEqual(1000);
+    expect(stats.leveler.chart.pauses).toMatch(/1/);
+  }, 120_000);
+
+  it("still processes a recording with nothing to level (all music), saying why the leveler stepped aside", async () => {
+    const user = await makeUser();
+    const wav = path.join(dir, "music.wav");
+    await writeMusicWav(wav, { seconds: 12, seed: 4 });
+    const recording = await upload(user.viewer, wav);
+    const podcast = await makePodcast(user.viewer);
+    const episode = await makeEpisode(user.viewer, podcast.id);
+    await startProcessing(user.viewer, episode.id, { audioFileId: recording.id });
+    const done = await waitForEnd(user.viewer, episode.id);
+    expect(done.status).toBe("succeeded");
+    const stats = done.stats as { leveler: { applied: boolean; reason: string }; normalisation: { mode: string } };
+    expect(stats.leveler).toMatchObject({ applied: false, reason: expect.stringMatching(/no pauses/) });
+    expect(stats.normalisation.mode).not.toBe("levelled");
+    const mp3 = await getStorage().localPath(await fileKey((await getEpisode(user.viewer, episode.id)).audioFileId!));
+    expect(Math.abs(measure(mp3).integrated - -16)).toBeLessThanOrEqual(1);
   }, 120_000);
 
   it("fails with a readable reason when the recording does not decode, keeping the previous audio", async () => {

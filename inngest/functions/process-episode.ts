@@ -15,7 +15,7 @@ import {
   workDirFor,
 } from "@/lib/data/processing";
 import { AppError } from "@/lib/errors";
-import { MediaError, inspectMedia, masterEpisode, measureRecording, type LoudnessStats } from "@/lib/media";
+import { MediaError, analyseRecording, inspectMedia, masterEpisode, measureRecording, planLeveling, type LevelPlan, type LoudnessStats } from "@/lib/media";
 import { getStorage } from "@/lib/storage";
 import { targetLufs, type ProcessingOptions } from "@/lib/validation/processing";
 
@@ -45,6 +45,13 @@ function stageContext(processingId: string, stage: Stage) {
     }
   };
   return { onProgress, signal: abort.signal };
+}
+
+/** What the episode page shows about the leveler: its report, or why it stepped aside. */
+function levelerStats(plan: LevelPlan | null | undefined) {
+  if (!plan) return { applied: false, reason: "Speaker leveling was off for this processing." };
+  if (!plan.applied) return { applied: false, reason: plan.reason };
+  return { applied: true, predictedLufs: plan.predictedLufs, ...plan.report };
 }
 
 /**
@@ -146,15 +153,19 @@ export const processEpisode = inngest.createFunction(
       inStep(async () => {
         const ctx = stageContext(processingId, "measure loudness");
         const recording = await fetchLocal(inputs.source);
-        const result = await onLocalCopies([recording], () =>
-          measureRecording(recording, {
-            channels: inputs.channels,
-            highPassHz: o.highPass ? 80 : false,
-            durationSeconds: inputs.source.durationSeconds,
-            ...ctx,
-          }),
-        );
-        return { loudness: result.loudness, durationSeconds: result.durationSeconds, ms: result.ms };
+        const measureOpts = { channels: inputs.channels, highPassHz: o.highPass ? (80 as const) : (false as const), durationSeconds: inputs.source.durationSeconds, ...ctx };
+        // Options stored before the leveler existed have no `leveler`: the default (on) applies.
+        if (o.leveler ?? true) {
+          // The leveler's analysis rides on the same decode; only its gain curve (~150 kB an hour)
+          // and report travel on. A mono source is analysed in mono: ffmpeg's upmix puts each
+          // channel 3 dB down, so the loudness is the same and the analysis costs half.
+          const channels = Math.min(inputs.source.channels, inputs.channels) as 1 | 2;
+          const result = await onLocalCopies([recording], () => analyseRecording(recording, { ...measureOpts, channels }));
+          const leveling = planLeveling(result.analysis, { targetLufs: targetLufs(o) });
+          return { loudness: result.loudness, durationSeconds: result.durationSeconds, ms: result.ms, leveling };
+        }
+        const result = await onLocalCopies([recording], () => measureRecording(recording, measureOpts));
+        return { loudness: result.loudness, durationSeconds: result.durationSeconds, ms: result.ms, leveling: null };
       }),
     );
 
@@ -175,6 +186,7 @@ export const processEpisode = inngest.createFunction(
           const result = await onLocalCopies([recording, intro, outro], async () =>
             masterEpisode({
               recording: { path: recording, durationSeconds: measured.durationSeconds, loudness: measured.loudness },
+              leveling: measured.leveling?.applied ? { gainDeciDb: measured.leveling.gainDeciDb } : undefined,
               channels: inputs.channels,
               cleanUp: {
                 highPassHz: o.highPass ? 80 : false,
@@ -214,6 +226,7 @@ export const processEpisode = inngest.createFunction(
             normalisation: result.normalisation,
             output: result.output,
             verification: result.verification,
+            encodes: result.encodes,
             ms: result.ms,
           };
         } finally {
@@ -241,6 +254,8 @@ export const processEpisode = inngest.createFunction(
             output: mastered.output,
             normalisation: mastered.normalisation,
             verification: mastered.verification,
+            encodes: mastered.encodes,
+            leveler: levelerStats(measured.leveling),
             silenceRemovedSeconds: mastered.silenceRemovedSeconds,
             sourceDurationSeconds: inputs.source.durationSeconds,
             durationSeconds: mastered.durationSeconds,

@@ -16,7 +16,7 @@ const inputs = {
   source: { key: "media/01/23/0123abcd-0000-4000-8000-000000000001", durationSeconds: 600, channels: 1 },
   intro: null,
   outro: null,
-  options: { loudness: "podcast-stereo", customLufs: -16, truePeakDbtp: -1, channels: "stereo", bitrateKbps: null, highPass: true, noiseReduction: false, trimSilence: true, shortenPauses: false, maxPauseSeconds: 1.5, crossfadeSeconds: 1 },
+  options: { loudness: "podcast-stereo", customLufs: -16, truePeakDbtp: -1, channels: "stereo", bitrateKbps: null, leveler: false, highPass: true, noiseReduction: false, trimSilence: true, shortenPauses: false, maxPauseSeconds: 1.5, crossfadeSeconds: 1 },
   channels: 2,
   tags: { title: "T" },
   cover: null,

@@ -2,6 +2,7 @@ import type { Writable } from "node:stream";
 import { MediaError } from "./errors";
 import { COMMON_ARGS, startTool, timeoutFor, userInput, type ProgressCallback, type Running } from "./ffmpeg";
 import { EBUR128, parseEbur128Summary, type LoudnessStats } from "./loudness";
+import { GainApplier, LoudnessAnalyser, integratedLoudness, loudnessRange, type LoudnessAnalysis } from "./leveler";
 import { SilenceTrimmer } from "./silence";
 
 /** Every work file is 44.1 kHz: the MP3 rate, so nothing later resamples the hour again. */
@@ -22,6 +23,8 @@ export type CleanUpOptions = {
   silenceThresholdDb?: number;
   /** The recording's length (from inspectMedia), for progress and the time limit. */
   durationSeconds?: number;
+  /** The leveler's gain curve (planLeveling) plus a flat correction, applied in Node. */
+  gain?: { deciDb: number[]; offsetDb: number };
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
 };
@@ -81,6 +84,69 @@ export async function measureRecording(
   return { loudness, durationSeconds: round3(run.outSeconds), ms: Date.now() - started };
 }
 
+export type RecordingAnalysis = RecordingMeasurement & {
+  /** K-weighted energy and peak per 100 ms on the recording's timeline, for planLeveling. */
+  analysis: LoudnessAnalysis;
+};
+
+/**
+ * First pass for the leveler: the same decode + resample + high-pass as measureRecording, but
+ * the PCM comes to Node, which keeps K-weighted energy per 100 ms (BS.1770) and derives the
+ * integrated loudness and loudness range from it; the gain curve needs the loudness over time,
+ * which ebur128's summary does not give. `truePeakDbtp` is estimated by cubic interpolation at 4×
+ * around the loudest samples (within ~0.2 dB of BS.1770's for speech; the leveler's limiter and
+ * the verification of the encoded file hold the real ceiling).
+ */
+export async function analyseRecording(
+  input: string,
+  opts: Pick<CleanUpOptions, "channels" | "highPassHz" | "durationSeconds" | "onProgress" | "signal">,
+): Promise<RecordingAnalysis> {
+  const started = Date.now();
+  const channels = opts.channels;
+  const proc = startTool(
+    "ffmpeg",
+    [
+      ...COMMON_ARGS, "-v", "error", "-progress", "pipe:2", ...userInput(input),
+      "-map", "0:a:0", "-af", cleanUpFilter({ ...opts, noiseReduction: false }),
+      "-f", "f32le", "-ac", String(channels), "-ar", String(WORK_SAMPLE_RATE), "pipe:1",
+    ],
+    {
+      stdout: "pipe",
+      timeoutMs: timeoutFor(opts.durationSeconds ?? 6 * 3600),
+      expectedSeconds: opts.durationSeconds,
+      onProgress: opts.onProgress,
+      signal: opts.signal,
+      label: "measure loudness",
+    },
+  );
+  const analyser = new LoudnessAnalyser(WORK_SAMPLE_RATE, channels);
+  const read = (async () => {
+    let carry: Buffer = Buffer.alloc(0);
+    const frameBytes = 4 * channels;
+    for await (const chunk of proc.stdout! as AsyncIterable<Buffer>) {
+      const { floats, rest } = toFloats(carry, chunk, frameBytes);
+      carry = rest;
+      analyser.push(floats);
+    }
+  })();
+  await Promise.all([proc.done, read]).catch((err) => {
+    proc.kill();
+    if (err instanceof MediaError && err.code === "failed") {
+      throw new MediaError("corrupt", "The recording could not be decoded to the end.", err.detail);
+    }
+    throw err;
+  });
+  const analysis = analyser.finish();
+  if (analysis.seconds < 0.05) throw new MediaError("empty", "The recording has no audio in it.");
+  const peak = analysis.truePeak;
+  const loudness: LoudnessStats = {
+    ...integratedLoudness(analysis.energies),
+    lraLu: loudnessRange(analysis.energies),
+    truePeakDbtp: peak > 0 ? Math.max(-144, round3(20 * Math.log10(peak))) : -144,
+  };
+  return { loudness, durationSeconds: round3(analysis.seconds), ms: Date.now() - started, analysis };
+}
+
 export type CleanUpStream = {
   /** The decoder + clean-up filter process. */
   proc: Running;
@@ -96,6 +162,7 @@ export type CleanUpStream = {
  */
 export function startCleanUp(input: string, opts: CleanUpOptions): CleanUpStream {
   const channels = opts.channels;
+  const gain = opts.gain ? new GainApplier(opts.gain.deciDb, WORK_SAMPLE_RATE, channels, opts.gain.offsetDb) : undefined;
   const proc = startTool(
     "ffmpeg",
     [
@@ -117,6 +184,9 @@ export function startCleanUp(input: string, opts: CleanUpOptions): CleanUpStream
       trimEdges: opts.trimSilence ?? true,
       edgeKeepSeconds: 0.3,
       maxPauseSeconds: opts.maxPauseSeconds === undefined ? 1.5 : opts.maxPauseSeconds,
+      // Silence is judged on the cleaned signal, then the leveler's gain goes in (on the
+      // recording's own timeline, before any cut).
+      process: opts.gain ? (b) => gain!.apply(b) : undefined,
     },
     (block) => batch.push(Buffer.from(block.buffer, block.byteOffset, block.byteLength)),
   );
@@ -130,14 +200,10 @@ export function startCleanUp(input: string, opts: CleanUpOptions): CleanUpStream
       batch = [];
       dest.write(bytes);
     };
-    let carry = Buffer.alloc(0);
+    let carry: Buffer = Buffer.alloc(0);
     for await (const chunk of proc.stdout! as AsyncIterable<Buffer>) {
-      // Reassemble whole floats, then copy into an aligned Float32Array.
-      const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-      const usable = buf.length - (buf.length % 4);
-      const floats = new Float32Array(usable / 4);
-      Buffer.from(floats.buffer).set(buf.subarray(0, usable));
-      carry = Buffer.from(buf.subarray(usable));
+      const { floats, rest } = toFloats(carry, chunk, 4);
+      carry = rest;
       trimmer.push(floats);
       flush();
       // Back-pressure: wait for the reader before reading more, so memory stays flat.
@@ -164,6 +230,20 @@ function drained(w: Writable): Promise<void> {
     w.on("close", done);
     w.on("error", done);
   });
+}
+
+/**
+ * Whole `unit`-byte groups of float PCM from a pipe chunk (plus the bytes left from the last one).
+ * A fresh, aligned chunk is viewed in place (pipe chunks are not reused); otherwise copied.
+ */
+function toFloats(carry: Buffer, chunk: Buffer, unit: number): { floats: Float32Array; rest: Buffer } {
+  const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+  const usable = buf.length - (buf.length % unit);
+  const rest = Buffer.from(buf.subarray(usable));
+  if (buf.byteOffset % 4 === 0) return { floats: new Float32Array(buf.buffer, buf.byteOffset, usable / 4), rest };
+  const floats = new Float32Array(usable / 4);
+  Buffer.from(floats.buffer).set(buf.subarray(0, usable));
+  return { floats, rest };
 }
 
 export const round3 = (n: number) => Math.round(n * 1000) / 1000;

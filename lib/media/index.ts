@@ -8,7 +8,8 @@ export { MediaError, isMediaError, type MediaErrorCode } from "./errors";
 export { ffmpegPaths, type FfmpegPaths, type ProgressCallback } from "./ffmpeg";
 export { inspectMedia, ACCEPTED_AUDIO, type MediaInfo, type AudioInfo, type ImageInfo, type InspectOptions } from "./inspect";
 export { measureLoudness, type LoudnessStats } from "./loudness";
-export { measureRecording, WORK_SAMPLE_RATE, type CleanUpOptions, type RecordingMeasurement } from "./clean-up";
+export { measureRecording, analyseRecording, WORK_SAMPLE_RATE, type CleanUpOptions, type RecordingMeasurement, type RecordingAnalysis } from "./clean-up";
+export { planLeveling, type LevelPlan, type LevelerReport, type LoudnessChart } from "./leveler";
 export { mapTimeThroughCuts, type Cut } from "./silence";
 export {
   masterEpisode,

@@ -26,6 +26,12 @@ export type MasterOptions = {
   recording: { path: string; durationSeconds: number; loudness: LoudnessStats };
   /** Channels of the episode: 2 (stereo), 1 (mono); pass the input's (max 2) to follow it. */
   channels: 1 | 2;
+  /**
+   * The leveler's gain curve (planLeveling, from analyseRecording): applied in Node with a
+   * limiter after it, instead of one gain for the whole recording. Also tightens the verification
+   * to ±0.5 LU, since the curve predicts the result.
+   */
+  leveling?: { gainDeciDb: number[] };
   /** Clean-up switches, applied in the same pass. */
   cleanUp?: Omit<CleanUpOptions, "channels" | "durationSeconds" | "onProgress" | "signal">;
   intro?: Bumper;
@@ -53,8 +59,10 @@ export type MasterOptions = {
  *   it would push over the ceiling — still linear for everything under the ceiling.
  * dynamic: loudnorm's dynamic levelling, for recordings whose loudness range is wider than allowed
  *   (or whose peaks would need more than 6 dB of limiting).
+ * levelled: the leveler's gain curve (leveler.ts), then the peak limiter; gainDb is the flat
+ *   correction added to the curve (the MP3 codec's loss, plus the miss if a second encode ran).
  */
-export type NormalisationMode = "linear" | "limited" | "dynamic";
+export type NormalisationMode = "linear" | "limited" | "dynamic" | "levelled";
 
 export type MasterResult = {
   outputPath: string;
@@ -69,6 +77,8 @@ export type MasterResult = {
   cuts: Cut[];
   /** What was really applied (for dynamic, as loudnorm itself reported it); gainDb for linear/limited. */
   normalisation: { mode: NormalisationMode; gainDb: number | null };
+  /** Encodes the run needed: 1, or 2 when the first missed and was corrected. */
+  encodes: 1 | 2;
   /** Independent measurement of the encoded MP3 (ebur128 on the decoded file). */
   output: LoudnessStats;
   verification: { ok: true; attempts: 1 | 2; integratedErrorLu: number; truePeakMarginDb: number };
@@ -100,6 +110,15 @@ export function chooseNormalisation(
   return { mode: over <= MAX_LIMITING_DB ? "limited" : "dynamic", gainDb };
 }
 
+/**
+ * LAME below 192 kbps measures ~0.45 LU quieter than its input (ebur128, both bundled 2018 and
+ * Debian 5.1 builds, sines and speech alike; 192k: 0.25; 256k and up: none). The leveler aims at
+ * ±0.5 LU in one encode, so it pre-compensates; the whole-recording modes keep their ±1 LU check.
+ */
+export function mp3LoudnessLossDb(bitrateKbps: number): number {
+  return bitrateKbps >= 256 ? 0 : bitrateKbps >= 192 ? 0.25 : 0.45;
+}
+
 /** alimiter works on sample peaks; inter-sample peaks of speech at 44.1 kHz sit up to ~0.3 dB higher. */
 const INTERSAMPLE_MARGIN_DB = 0.3;
 
@@ -122,6 +141,8 @@ type Plan = {
 
 /** The main recording's normalisation filter. */
 function mainFilter(plan: Plan, m: LoudnessStats): string {
+  // The curve is already in the samples (GainApplier, in Node): only peaks are left to hold.
+  if (plan.mode === "levelled") return limiter(plan.limiterDbtp ?? plan.loudnormTp);
   if (plan.mode === "linear") return `volume=${f2(plan.gainDb)}dB`;
   if (plan.mode === "limited") return `volume=${f2(plan.gainDb)}dB,${limiter(plan.loudnormTp)}`;
   // Dynamic mode runs at 192 kHz inside loudnorm; come back to 44.1 kHz at once.
@@ -204,7 +225,13 @@ export async function masterEpisode(opts: MasterOptions): Promise<MasterResult> 
     (opts.intro?.durationSeconds ?? 0) + opts.recording.durationSeconds + (opts.outro?.durationSeconds ?? 0) - crossfadeIn - crossfadeOut;
 
   const internalTp = ceiling - headroom;
-  const first = chooseNormalisation(opts.recording.loudness, { integratedLufs: targetI, truePeakDbtp: internalTp, lraLu: lra });
+  const codecLoss = opts.leveling ? mp3LoudnessLossDb(bitrate) : 0;
+  const first = opts.leveling
+    ? { mode: "levelled" as const, gainDb: codecLoss }
+    : chooseNormalisation(opts.recording.loudness, { integratedLufs: targetI, truePeakDbtp: internalTp, lraLu: lra });
+  // The leveler predicts its result, so it is held to the listener's tolerance; the whole-
+  // recording modes keep the looser check they always had.
+  const tolerance = opts.leveling ? 0.5 : 1;
   let plan: Plan = { ...first, loudnormI: targetI, loudnormTp: internalTp, lra };
   const progress = throttleProgress(opts.onProgress);
   const encodedPath = path.join(opts.workDir, "encoded.mp3");
@@ -216,8 +243,8 @@ export async function masterEpisode(opts: MasterOptions): Promise<MasterResult> 
       channels,
       bitrate,
       plan,
-      introGain: introLoudness ? bumperGainDb(introLoudness, targetI, plan.limiterDbtp ?? internalTp) : 0,
-      outroGain: outroLoudness ? bumperGainDb(outroLoudness, targetI, plan.limiterDbtp ?? internalTp) : 0,
+      introGain: introLoudness ? bumperGainDb(introLoudness, targetI + codecLoss, plan.limiterDbtp ?? internalTp) : 0,
+      outroGain: outroLoudness ? bumperGainDb(outroLoudness, targetI + codecLoss, plan.limiterDbtp ?? internalTp) : 0,
       crossfadeIn,
       crossfadeOut,
       expectedSeconds,
@@ -227,7 +254,7 @@ export async function masterEpisode(opts: MasterOptions): Promise<MasterResult> 
     peakRss = Math.max(peakRss, run.peakRss);
     const errorLu = run.output.integratedLufs - targetI;
     const tpMargin = ceiling - run.output.truePeakDbtp;
-    if (Math.abs(errorLu) <= 1 && tpMargin >= 0) {
+    if (Math.abs(errorLu) <= tolerance && tpMargin >= 0) {
       const tagged = await writeTaggedMp3(encodedPath, opts.outputPath, opts.tags ?? {}, run.durationSeconds);
       progress.finish();
       return {
@@ -239,6 +266,7 @@ export async function masterEpisode(opts: MasterOptions): Promise<MasterResult> 
         silenceRemovedSeconds: round3(run.cuts.reduce((sum, c) => sum + c.seconds, 0)),
         cuts: run.cuts.map((c) => ({ at: round3(c.at), seconds: round3(c.seconds) })),
         normalisation: { mode: run.mode, gainDb: run.mode === "dynamic" ? null : round3(plan.gainDb) },
+        encodes: attempt,
         output: run.output,
         verification: { ok: true, attempts: attempt, integratedErrorLu: round3(errorLu), truePeakMarginDb: round3(tpMargin) },
         ms: Date.now() - started,
@@ -262,6 +290,11 @@ export async function masterEpisode(opts: MasterOptions): Promise<MasterResult> 
     // Correct once: shift the level by the miss, lower the peak target by the overshoot (+0.3 dB
     // margin), and let a limiter hold the new peak target across the whole mix.
     const tpCut = tpMargin < 0 ? -tpMargin + 0.3 : 0;
+    if (plan.mode === "levelled") {
+      // Shift the whole curve by the miss; the limiter holds the lowered peak target.
+      plan = { ...plan, gainDb: plan.gainDb - errorLu, loudnormTp: internalTp - tpCut, limiterDbtp: internalTp - tpCut };
+      continue;
+    }
     const corrected = chooseNormalisation(
       { ...opts.recording.loudness, integratedLufs: opts.recording.loudness.integratedLufs + errorLu },
       { integratedLufs: targetI, truePeakDbtp: internalTp - tpCut, lraLu: lra },
@@ -317,7 +350,8 @@ async function mixEncodeVerify(a: {
     mainFilter: mainFilter(plan, opts.recording.loudness),
     crossfadeIn: a.crossfadeIn,
     crossfadeOut: a.crossfadeOut,
-    limiterDbtp: plan.limiterDbtp,
+    // In levelled mode the main branch's limiter already holds the corrected peak target.
+    limiterDbtp: plan.mode === "levelled" ? undefined : plan.limiterDbtp,
   });
 
   const partial = `${a.encodedPath}.partial`;
@@ -325,6 +359,7 @@ async function mixEncodeVerify(a: {
     ...opts.cleanUp,
     channels,
     durationSeconds: opts.recording.durationSeconds,
+    gain: plan.mode === "levelled" && opts.leveling ? { deciDb: opts.leveling.gainDeciDb, offsetDb: plan.gainDb } : undefined,
     signal: opts.signal,
   });
   const mix = startTool(
@@ -337,7 +372,9 @@ async function mixEncodeVerify(a: {
     [
       ...COMMON_ARGS, "-v", "error", "-progress", "pipe:2",
       ...rawInput("pipe:0", WORK_SAMPLE_RATE, channels),
-      "-map", "0:a", "-c:a", "libmp3lame", "-b:a", `${a.bitrate}k`,
+      // LAME -q 7: a quarter to a third less CPU than the default -q 3 (the encode is most of the
+      // pass); at a fixed 96–128 kbps for speech the difference is not audible.
+      "-map", "0:a", "-c:a", "libmp3lame", "-b:a", `${a.bitrate}k`, "-compression_level", "7",
       // One encode, two copies: the work file (seekable, so it gets its Xing/LAME header) and a
       // pipe to the verifier. Tags are added afterwards by buildId3Tag.
       "-f", "tee", `[f=mp3:id3v2_version=0]file:${partial}|[f=mp3:id3v2_version=0]pipe:1`,

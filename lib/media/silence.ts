@@ -16,6 +16,8 @@ export type SilenceOptions = {
   edgeKeepSeconds: number;
   /** Pauses longer than this are shortened to this length; null keeps every pause. */
   maxPauseSeconds: number | null;
+  /** Called on every block, in order, after it is judged silent or not (e.g. to apply gain). */
+  process?: (block: Float32Array) => void;
 };
 
 /** A removed stretch, in input seconds: lets callers map times on the raw recording to the trimmed one. */
@@ -62,9 +64,21 @@ export class SilenceTrimmer {
   push(samples: Float32Array): void {
     let data = samples;
     if (this.pending.length) {
-      data = new Float32Array(this.pending.length + samples.length);
-      data.set(this.pending);
-      data.set(samples, this.pending.length);
+      // Complete the pending block from the new samples rather than copying the whole chunk.
+      const need = this.blockSamples - this.pending.length;
+      if (samples.length < need) {
+        const grown = new Float32Array(this.pending.length + samples.length);
+        grown.set(this.pending);
+        grown.set(samples, this.pending.length);
+        this.pending = grown;
+        return;
+      }
+      const first = new Float32Array(this.blockSamples);
+      first.set(this.pending);
+      first.set(samples.subarray(0, need), this.pending.length);
+      this.pending = new Float32Array(0);
+      this.block(first);
+      data = samples.subarray(need);
     }
     let at = 0;
     for (; at + this.blockSamples <= data.length; at += this.blockSamples) {
@@ -103,6 +117,7 @@ export class SilenceTrimmer {
 
   private block(block: Float32Array): void {
     const silent = this.rms(block) < this.threshold;
+    this.opts.process?.(block);
     const index = this.blockIndex++;
     if (silent) {
       if (this.held.length === 0 && !this.longPause) this.heldStartBlock = index;

@@ -184,3 +184,105 @@ export async function writeMusicWav(
     for (let c = 0; c < channels; c++) out[c] = v + (rand() - 0.5) * 0.002;
   });
 }
+
+export type SpeakerTurnsOptions = {
+  seconds: number;
+  sampleRate?: number;
+  seed?: number;
+  /** Speakers' loudness, LUFS (approximate: each turn is within ~1 LU of its speaker's level). */
+  speakersLufs?: number[];
+  /** The one long pause, seconds, placed after the turn nearest 40 % of the recording. */
+  longPauseSeconds?: number;
+};
+
+export type SpeakerTurnsTruth = {
+  seconds: number;
+  /** Every speaker turn, in recording seconds, with its speaker's nominal loudness. */
+  turns: { start: number; end: number; speaker: number; lufs: number }[];
+  longPause: { start: number; end: number };
+};
+
+const TURN_ORDER = [0, 1, 2, 0, 2, 1];
+
+/** Amplitude that puts a speaker of the synthetic voice below at −20 LUFS integrated (measured with ebur128). */
+const VOICE_AT_MINUS_20 = 0.1463;
+
+/**
+ * A conversation for the leveler: mono (by default 48 kHz) speaker turns of 6–14 s at very
+ * different loudness (by default −30, −20 and −12 LUFS), 1–2 s pauses between turns and one long
+ * pause, pink noise at about −60 dBFS and 50 + 60 Hz hum under everything. Deterministic.
+ */
+export async function writeSpeakerTurnsWav(file: string, opts: SpeakerTurnsOptions): Promise<SpeakerTurnsTruth> {
+  const sampleRate = opts.sampleRate ?? 48000;
+  const speakers = opts.speakersLufs ?? [-30, -20, -12];
+  const rand = prng(opts.seed ?? 1);
+  const longPause = opts.longPauseSeconds ?? 8;
+  const f0s = [185, 118, 150, 210, 100];
+
+  type Phrase = { start: number; end: number; amp: number; f0: number };
+  const phrases: Phrase[] = [];
+  const turns: SpeakerTurnsTruth["turns"] = [];
+  let long = { start: 0, end: 0 };
+  let t = 1;
+  let speaker = 0;
+  let turnIndex = 0;
+  const end = opts.seconds - 1;
+  while (t < end - 4) {
+    const turnLen = Math.min(6 + rand() * 8, end - t);
+    const start = t;
+    const lufs = speakers[speaker]!;
+    const amp = VOICE_AT_MINUS_20 * 10 ** ((lufs + 20) / 20);
+    while (t < start + turnLen - 1) {
+      const len = Math.min(1.5 + rand() * 2.5, start + turnLen - t);
+      phrases.push({ start: t, end: t + len, amp, f0: f0s[speaker % f0s.length]! * (0.95 + rand() * 0.1) });
+      t += len + 0.2 + rand() * 0.4;
+    }
+    turns.push({ start, end: phrases[phrases.length - 1]!.end, speaker, lufs });
+    t = phrases[phrases.length - 1]!.end;
+    if (!long.end && t >= opts.seconds * 0.4 && t + longPause < end - 4) {
+      long = { start: t, end: t + longPause };
+      t += longPause;
+    } else {
+      t += 1 + rand();
+    }
+    // Not strictly alternating, so every speaker follows every other one.
+    turnIndex++;
+    speaker = TURN_ORDER[turnIndex % TURN_ORDER.length]! % speakers.length;
+  }
+
+  const noiseRand = prng((opts.seed ?? 1) * 7919 + 1);
+  // Paul Kellet's pink-noise filter on white noise.
+  let b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0;
+  let phase = 0;
+  let idx = 0;
+  await writeWav(file, { sampleRate, channels: 1, seconds: opts.seconds }, (i, out) => {
+    const time = i / sampleRate;
+    while (idx < phrases.length && phrases[idx]!.end <= time) idx++;
+    const p = phrases[idx];
+    let voice = 0;
+    if (p && time >= p.start) {
+      const local = time - p.start;
+      const f0 = p.f0 * (1 + 0.12 * sin01(local * 0.7) + 0.03 * sin01(local * 5.3));
+      phase += f0 / sampleRate;
+      let s = 0;
+      for (let k = 1; k <= 8; k++) s += (1 / k) * (k === 3 || k === 4 ? 1.8 : 1) * (k === 7 ? 1.4 : 1) * sin01(phase * k);
+      const syl = Math.abs(sin01(local * 2.25));
+      const edge = Math.min(1, local / 0.03, (p.end - time) / 0.03);
+      const burst = (local * 4.5) % 1 < 0.01 ? 1.6 : 1;
+      voice = p.amp * s * Math.sqrt(syl) * edge * burst;
+    }
+    const w = noiseRand() * 2 - 1;
+    b0 = 0.99886 * b0 + w * 0.0555179;
+    b1 = 0.99332 * b1 + w * 0.0750759;
+    b2 = 0.969 * b2 + w * 0.153852;
+    b3 = 0.8665 * b3 + w * 0.3104856;
+    b4 = 0.55 * b4 - w * 0.5329522;
+    b5 = -0.7616 * b5 - w * 0.016898;
+    const pink = (b0 + b1 + b2 + b3 + b4 + b5 + b6 + w * 0.5362) * 0.11;
+    b6 = w * 0.115926;
+    // pink has an RMS of about 0.3: scaled to about −60 dBFS.
+    const hum = 0.003 * sin01(time * 50) + 0.002 * sin01(time * 60) + 0.001 * sin01(time * 150);
+    out[0] = voice + pink * 0.0033 + hum;
+  });
+  return { seconds: opts.seconds, turns, longPause: long };
+}

@@ -15,6 +15,8 @@ export const processingOptionsSchema = z.strictObject({
   /** Output channels: stereo 128 kbps, mono 96 kbps, or whatever the recording has. */
   channels: z.enum(["stereo", "mono", "follow"]).default("stereo"),
   bitrateKbps: z.number().int().min(32).max(320).nullable().default(null),
+  /** Adaptive leveling: every speaker brought to one loudness (false: one gain for the whole recording). */
+  leveler: z.boolean().default(true),
   highPass: z.boolean().default(true),
   noiseReduction: z.boolean().default(false),
   trimSilence: z.boolean().default(true),

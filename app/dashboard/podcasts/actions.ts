@@ -21,6 +21,7 @@ const podcastForm = (formData: FormData) => {
       loudness: formData.get("p.loudness"),
       channels: formData.get("p.channels"),
       crossfadeSeconds: Number(formData.get("p.crossfadeSeconds")),
+      leveler: formData.get("p.leveler") === "on",
       highPass: formData.get("p.highPass") === "on",
       noiseReduction: formData.get("p.noiseReduction") === "on",
       trimSilence: formData.get("p.trimSilence") === "on",

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { DeleteButton } from "@/components/delete-button";
 import { EpisodeExtras } from "@/components/episode-extras";
 import { EpisodeForm } from "@/components/episode-form";
+import { LoudnessChart, readLevelerStats } from "@/components/loudness-chart";
 import { ProcessForm } from "@/components/process-form";
 import { PublishPanel } from "@/components/publish-panel";
 import { ProcessingProgress } from "@/components/processing-progress";
@@ -21,6 +22,8 @@ import { deleteEpisodeAction, publishAction, startProcessingAction, unpublishAct
 type Loudness = { integratedLufs: number; truePeakDbtp: number; lraLu: number };
 const fmt = (n: number | undefined, unit: string) => (typeof n === "number" && Number.isFinite(n) ? `${n.toFixed(1)} ${unit}` : "—");
 
+const signed = (n: number) => `${n > 0 ? "+" : n < 0 ? "−" : ""}${Math.abs(n).toFixed(1)}`;
+
 export const metadata: Metadata = { title: "Episode" };
 
 export default async function EpisodePage({ params }: { params: Promise<{ episodeId: string }> }) {
@@ -32,6 +35,9 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
   const stats = processing?.status === "succeeded" && processing.outputFileId === e.audioFileId ? processing.stats : null;
   const input = stats?.input as Loudness | undefined;
   const output = stats?.output as Loudness | undefined;
+  const leveler = readLevelerStats(stats);
+  const targetLufs = typeof stats?.targetLufs === "number" ? stats.targetLufs : -16;
+  const encodes = typeof stats?.encodes === "number" ? stats.encodes : undefined;
   const defaults = processingOptionsSchema.safeParse({ ...DEFAULT_PROCESSING, ...(podcast.processing ?? {}) });
   return (
     <div className="max-w-2xl space-y-4">
@@ -74,7 +80,32 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
                   <dd className="text-slate-500">Loudness range</dd>
                   <dd>{fmt(input.lraLu, "LU")}</dd>
                   <dd>{fmt(output.lraLu, "LU")}</dd>
+                  {leveler?.applied && (
+                    <>
+                      <dd className="text-slate-500">Speaker spread</dd>
+                      <dd>{fmt(leveler.speechSpreadLu.before, "LU")}</dd>
+                      <dd>{fmt(leveler.speechSpreadLu.after, "LU")}</dd>
+                    </>
+                  )}
                 </dl>
+              )}
+              {leveler?.applied && (
+                <div className="space-y-2" data-testid="leveler-stats">
+                  <LoudnessChart
+                    chart={leveler.chart}
+                    targetLufs={targetLufs}
+                    summary={`Short-term loudness before and after leveling: speakers spread ${leveler.speechSpreadLu.before.toFixed(1)} LU before, ${leveler.speechSpreadLu.after.toFixed(1)} LU after; the target is ${targetLufs} LUFS.`}
+                  />
+                  <p className="text-sm text-slate-600">
+                    Speakers levelled across {leveler.stretches} stretches of speech, with gains from {signed(leveler.smallestGainDb)} to{" "}
+                    {signed(leveler.largestGainDb)} dB; the furthest stretch is now {leveler.worstStretchLu.after.toFixed(1)} LU from the middle
+                    (was {leveler.worstStretchLu.before.toFixed(1)} LU).
+                    {encodes !== undefined && ` Encoded ${encodes === 1 ? "once" : `${encodes} times`}.`}
+                  </p>
+                </div>
+              )}
+              {leveler && !leveler.applied && (
+                <p className="text-sm text-slate-600" data-testid="leveler-stats">{leveler.reason}</p>
               )}
             </div>
           ) : (
