@@ -3,6 +3,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { verifyCredentials } from "@/lib/data/users";
 import { getAuthSecret, getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
+import { log } from "@/lib/log";
 import { clientIp, withCredentialsLimit } from "./rate-limit";
 import { credentialsSchema } from "@/lib/validation/user";
 
@@ -51,7 +52,7 @@ export function getAuthOptions(): NextAuthOptions {
           } catch (err) {
             // next-auth hands a thrown message to the client (signIn() → error): only ours.
             if (isAppError(err) && err.code === "rate_limited") throw new Error(err.message);
-            console.error("[auth] sign-in failed", err);
+            log.error("sign-in failed", { err });
             throw new Error("Signing in failed on our side. Please try again.");
           }
           if (!user) return null;
