@@ -18,6 +18,7 @@ export interface DownloadRequest {
   podcastId: string;
   ip: string;
   userAgent: string;
+  /** The byte range served (inclusive), or null for the whole file. */
   range: { start: number; end: number } | null;
   totalBytes: number;
   durationSeconds: number | null;
@@ -223,7 +224,7 @@ async function pruneOnceADay(now: Date): Promise<void> {
 }
 
 /** Deletes salts older than yesterday and abandoned listener-episodes, as seen at `now`. */
-export async function pruneAnalytics(now: Date): Promise<void> {
+async function pruneAnalytics(now: Date): Promise<void> {
   const { db, tables } = getConnection();
   const s = tables.downloadSessions;
   await pruneSalts(now);

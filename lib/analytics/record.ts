@@ -11,19 +11,8 @@ const analyticsLog = log.child({ component: "analytics" });
  * (`ingestDownloads`). Nothing here can delay or fail a response.
  */
 
-export interface RecordDownloadInput {
-  episodeId: string;
-  podcastId: string;
-  ip: string;
-  userAgent: string;
-  /** The byte range served (inclusive), or null for the whole file. */
-  range: { start: number; end: number } | null;
-  totalBytes: number;
-  durationSeconds: number | null;
-  /** The file's storage key, so the download threshold can count its ID3 tag as headers. */
-  storageKey?: string;
-  at?: Date;
-}
+/** A request as the audio route reports it: `at` defaults to now. */
+export type RecordDownloadInput = Omit<DownloadRequest, "at"> & { at?: Date };
 
 const FLUSH_DELAY_MS = 1000;
 const BATCH_SIZE = 500;

@@ -12,7 +12,6 @@ export { measureRecording, WORK_SAMPLE_RATE, type CleanUpOptions, type Recording
 export { mapTimeThroughCuts, type Cut } from "./silence";
 export {
   masterEpisode,
-  retagMp3,
   chooseNormalisation,
   type MasterOptions,
   type MasterResult,
@@ -22,6 +21,3 @@ export {
 } from "./master";
 export { buildId3Tag, type Id3Tags, type Chapter } from "./id3";
 export { computeWaveform, type WaveformJson } from "./waveform";
-
-/** Loudness presets of the processing options (LUFS). */
-export const LOUDNESS_PRESETS = { podcastStereo: -16, podcastMono: -19, ebuR128: -23 } as const;
