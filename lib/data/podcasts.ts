@@ -39,7 +39,11 @@ export interface Podcast {
   updatedAt: Date;
 }
 
-function toPodcast(row: PodcastRow): Podcast {
+/**
+ * The fields of a podcast that its owner and its listeners both see: the one mapping from the
+ * row, shared by `toPodcast` here and the public view (lib/data/public.ts).
+ */
+export function podcastFields(row: PodcastRow) {
   return {
     id: row.id,
     slug: row.slug,
@@ -55,12 +59,18 @@ function toPodcast(row: PodcastRow): Podcast {
     type: row.type,
     website: row.website,
     copyright: row.copyright,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function toPodcast(row: PodcastRow): Podcast {
+  return {
+    ...podcastFields(row),
     coverFileId: row.coverFileId,
     introFileId: row.introFileId,
     outroFileId: row.outroFileId,
     processing: (row.processing as ProcessingOverrides | null) ?? null,
     createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
   };
 }
 
@@ -73,14 +83,14 @@ async function takenPodcastSlugs(base: string): Promise<Set<string>> {
 }
 
 /** Apple's cover rule: a square JPEG or PNG of 1400 to 3000 pixels a side… */
-export function coverProblem(width: number, height: number): string | null {
+function coverProblem(width: number, height: number): string | null {
   if (width !== height) return `Cover art must be square; this image is ${width}×${height} pixels.`;
   if (width < 1400 || width > 3000) return `Cover art must be between 1400×1400 and 3000×3000 pixels; this image is ${width}×${height}.`;
   return null;
 }
 
 /** …in the RGB colour space. */
-export function coverColourProblem(colour: ColourModel | null): string | null {
+function coverColourProblem(colour: ColourModel | null): string | null {
   if (colour === "cmyk") return "Cover art must be in the RGB colour space; this image is CMYK (print colours). Save it as RGB and upload it again.";
   if (colour === "grayscale") return "Cover art must be in the RGB colour space; this image is grayscale. Save it as RGB and upload it again.";
   return null;

@@ -1,5 +1,6 @@
 import { recordDownload, clientIp } from "@/lib/analytics";
-import { getPublishedEpisode, openStoredFile } from "@/lib/data/public";
+import { getPublishedEpisode } from "@/lib/data/public";
+import { openStoredFile } from "@/lib/data/stored-file";
 import { isAppError } from "@/lib/errors";
 import { parseRange, serveRanges } from "@/lib/http/ranges";
 import { log } from "@/lib/log";
