@@ -25,7 +25,8 @@ let options: NextAuthOptions | undefined;
 /**
  * next-auth 4 (the stable line; 5 is still a beta) with e-mail + password. Sessions are
  * encrypted JWT cookies, so they survive restarts; each carries the user's session version,
- * which getViewer() checks against the database so that revoking sessions takes effect at once.
+ * which getSessionUser() (./session.ts) checks against the database, so that revoking sessions
+ * takes effect at once.
  */
 export function getAuthOptions(): NextAuthOptions {
   if (options) return options;
