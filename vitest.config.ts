@@ -24,7 +24,8 @@ export default defineConfig({
     projects: [
       // *.pg.test.ts files are about PostgreSQL only (several instances on one database).
       { extends: true, test: { ...shared, name: "sqlite", env: { TEST_DB: "sqlite" }, exclude: [...shared.exclude, "**/*.pg.test.ts"] } },
-      { extends: true, test: { ...shared, name: "postgres", env: { TEST_DB: "postgres" } } },
+      // tests/lint.test.ts reads no database and type-checks the project: once is enough.
+      { extends: true, test: { ...shared, name: "postgres", env: { TEST_DB: "postgres" }, exclude: [...shared.exclude, "tests/lint.test.ts"] } },
     ],
   },
 });

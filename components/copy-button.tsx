@@ -11,12 +11,12 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
       type="button"
       className={buttonClass("secondary")}
       aria-label={label}
-      onClick={() =>
-        navigator.clipboard
-          .writeText(text)
-          .then(() => setCopied(true))
-          .catch(() => setCopied(false))
-      }
+      onClick={() => {
+        navigator.clipboard.writeText(text).then(
+          () => setCopied(true),
+          () => setCopied(false),
+        );
+      }}
     >
       <span aria-live="polite">{copied === null ? "Copy" : copied ? "Copied" : "Select and copy it"}</span>
     </button>

@@ -71,7 +71,7 @@ export function TranscriptUpload({
             {FORMAT_NAMES[current.format]}, {current.cueCount} cues, {formatSize(current.sizeBytes)}
           </span>
           <a href={url} className="text-indigo-700 underline">View</a>
-          <button type="button" className="text-red-700 underline disabled:opacity-60" onClick={remove} disabled={busy}>
+          <button type="button" className="text-red-700 underline disabled:opacity-60" onClick={() => void remove()} disabled={busy}>
             Remove transcript
           </button>
         </p>

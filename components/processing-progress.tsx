@@ -31,6 +31,8 @@ function eta(p: ProcessingView, now: number): string | null {
 /** Live progress of an episode's processing, polled once a second; refreshes the page when it ends. */
 export function ProcessingProgress({ episodeId, initial }: { episodeId: string; initial: ProcessingView }) {
   const [p, setP] = useState(initial);
+  // When `p` was last read: the estimate uses the poll's clock, since rendering must not read one.
+  const [readAt, setReadAt] = useState<number | null>(null);
   const [cancelling, setCancelling] = useState(false);
   const [error, setError] = useState<string>();
   const router = useRouter();
@@ -44,6 +46,7 @@ export function ProcessingProgress({ episodeId, initial }: { episodeId: string; 
           const body = await res.json();
           if (body.processing && !stop) {
             setP(body.processing);
+            setReadAt(Date.now());
             if (!["queued", "running"].includes(body.processing.status)) {
               stop = true;
               router.refresh();
@@ -54,9 +57,10 @@ export function ProcessingProgress({ episodeId, initial }: { episodeId: string; 
       } catch {
         // offline for a moment: try again on the next tick
       }
-      if (!stop) timer = setTimeout(tick, 1000);
+      if (!stop) timer = setTimeout(() => void tick(), 1000);
     };
-    let timer = setTimeout(tick, 1000);
+    // tick() catches its own errors.
+    let timer = setTimeout(() => void tick(), 1000);
     return () => {
       stop = true;
       clearTimeout(timer);
@@ -65,14 +69,18 @@ export function ProcessingProgress({ episodeId, initial }: { episodeId: string; 
 
   async function cancel() {
     setCancelling(true);
-    const res = await fetch(`/api/v1/episodes/${episodeId}/process/cancel`, { method: "POST" });
-    if (!res.ok) setError((await res.json().catch(() => null))?.error?.message ?? "Could not cancel.");
+    try {
+      const res = await fetch(`/api/v1/episodes/${episodeId}/process/cancel`, { method: "POST" });
+      if (!res.ok) setError((await res.json().catch(() => null))?.error?.message ?? "Could not cancel.");
+    } catch {
+      setError("Could not reach the server. Check your connection and try again.");
+    }
     setCancelling(false);
     router.refresh();
   }
 
   const pct = Math.round(p.progress * 100);
-  const left = eta(p, Date.now());
+  const left = readAt === null ? null : eta(p, readAt);
   return (
     <div className="space-y-2 rounded-md border border-blue-200 bg-blue-50 p-4" data-testid="processing-progress">
       <div className="flex items-center justify-between text-sm">
@@ -82,7 +90,7 @@ export function ProcessingProgress({ episodeId, initial }: { episodeId: string; 
         </span>
       </div>
       <progress className="h-2 w-full" max={100} value={pct} aria-label="Processing progress" />
-      <button type="button" className={buttonClass("secondary")} onClick={cancel} disabled={cancelling}>
+      <button type="button" className={buttonClass("secondary")} onClick={() => void cancel()} disabled={cancelling}>
         {cancelling ? "Cancelling…" : "Cancel processing"}
       </button>
       {error && <p role="alert" className="text-sm text-red-700">{error}</p>}

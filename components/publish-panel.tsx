@@ -1,10 +1,14 @@
 "use client";
 
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useState, useSyncExternalStore } from "react";
 import { FormMessage, SubmitButton, TextField } from "@/components/ui";
 import { initialFormState, type FormState } from "@/lib/form-state";
 
 type Action = (p: FormState, f: FormData) => Promise<FormState>;
+
+// The browser's zone, read after hydration (the server renders "UTC"); it does not change.
+const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+const noChanges = () => () => {};
 
 /** Publish now, schedule for a local date and time (the zone is shown), or unpublish. */
 export function PublishPanel({
@@ -27,8 +31,7 @@ export function PublishPanel({
   const [state, publishForm] = useActionState(publish, initialFormState);
   const [unState, unpublishForm] = useActionState(unpublish, initialFormState);
   const [local, setLocal] = useState("");
-  const [zone, setZone] = useState("UTC");
-  useEffect(() => setZone(Intl.DateTimeFormat().resolvedOptions().timeZone), []);
+  const zone = useSyncExternalStore(noChanges, browserTimeZone, () => "UTC");
   const iso = local && !Number.isNaN(new Date(local).getTime()) ? new Date(local).toISOString() : "";
   const show = (d: string | null) => (d ? new Date(d).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "");
 

@@ -1,10 +1,19 @@
 "use client";
 
 import { signOut } from "next-auth/react";
+import { useRouter } from "next/navigation";
 
 export function SignOutButton() {
+  const router = useRouter();
   return (
-    <button type="button" onClick={() => signOut({ callbackUrl: "/" })} className="text-slate-700 hover:underline">
+    <button
+      type="button"
+      // When the request cannot be made (offline, say), next-auth's own sign-out page still works.
+      onClick={() => {
+        signOut({ callbackUrl: "/" }).catch(() => router.push("/api/auth/signout"));
+      }}
+      className="text-slate-700 hover:underline"
+    >
       Sign out
     </button>
   );

@@ -40,6 +40,7 @@ export function Uploader({ maxBytes, direct = false }: { maxBytes: number; direc
   const [items, setItems] = useState<Item[]>([]);
   const [unfinished, setUnfinished] = useState<SavedUpload[]>([]);
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- localStorage exists only in the browser, after hydration
     if (direct) setUnfinished(unfinishedUploads());
   }, [direct]);
   const [dragging, setDragging] = useState(false);

@@ -3,12 +3,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import pg from "pg";
 import { closeConnection, db, dialect, sqliteFilePath, tables } from "@/db";
 import { backupSqliteDatabase } from "@/db/backup";
 import { getPodcast } from "@/lib/data/podcasts";
 import { getEnv, resetEnvForTests } from "@/lib/env";
 import { makeEpisode, makePodcast, makeUser } from "@/tests/factories";
+import { dropPgDatabase } from "@/tests/pg-admin";
 
 const isSqlite = () => process.env.TEST_DB !== "postgres";
 
@@ -133,10 +133,7 @@ if (!isSqlite()) describe("PostgreSQL backup with pg_dump and restore with pg_re
   };
   afterAll(async () => {
     fs.rmSync(dumpFile, { force: true });
-    const client = new pg.Client({ connectionString: admin() });
-    await client.connect();
-    await client.query(`drop database if exists ${restoreDb} with (force)`);
-    await client.end();
+    await dropPgDatabase(restoreDb);
   });
 
   it("round-trips the data into a fresh database, as README documents", async () => {

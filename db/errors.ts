@@ -9,13 +9,3 @@ export function isUniqueViolation(err: unknown): boolean {
   }
   return false;
 }
-
-/** True when `err` (or its cause) is a foreign-key violation. */
-export function isForeignKeyViolation(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (code === "23503" || code === "SQLITE_CONSTRAINT_FOREIGNKEY") return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
-}

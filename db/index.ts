@@ -6,6 +6,7 @@ import { drizzle as drizzleSqlite, PreparedQuery, type BetterSQLite3Database } f
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { getEnv } from "@/lib/env";
+import { log } from "@/lib/log";
 import * as pgSchema from "./schema/pg";
 import * as sqliteSchema from "./schema/sqlite";
 
@@ -113,7 +114,7 @@ function waitForOpenTransactions(conn: Connection) {
 
 function connectPostgres(url: string): Connection {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  pool.on("error", (err) => console.error("[db] idle PostgreSQL client error", err.message));
+  pool.on("error", (err) => log.error("idle PostgreSQL client error", { err }));
   return {
     dialect: "postgres",
     db: drizzlePg(pool, { schema: pgSchema }) as unknown as Db,

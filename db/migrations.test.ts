@@ -8,6 +8,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPgDatabase, dropPgDatabase } from "@/tests/pg-admin";
 import { migrationsFolder } from "./migrate";
 
 /**
@@ -104,25 +105,19 @@ async function pgShape(client: pg.Client): Promise<Shape> {
 describe("committed migrations", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "podcastpro-migrate-"));
   const sqliteFile = path.join(dir, "m.db");
-  const baseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-  const dbName = `pp_mig_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  let admin: pg.Client;
+  let dbName: string | undefined;
   let client: pg.Client;
 
   beforeAll(async () => {
-    admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    const url = new URL(baseUrl);
-    url.pathname = `/${dbName}`;
-    client = new pg.Client({ connectionString: url.toString() });
+    const created = await createPgDatabase("pp_mig");
+    dbName = created.name;
+    client = new pg.Client({ connectionString: created.url });
     await client.connect();
   });
 
   afterAll(async () => {
     await client?.end();
-    await admin?.query(`drop database if exists ${dbName} with (force)`);
-    await admin?.end();
+    if (dbName) await dropPgDatabase(dbName);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

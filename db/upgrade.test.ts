@@ -6,13 +6,13 @@ import { getTableColumns, getTableName, is, Table, type Column } from "drizzle-o
 import { migrate as migrateSqlite } from "drizzle-orm/better-sqlite3/migrator";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeConnection, db, getConnection } from "@/db";
 import { migrateDatabase, migrationsFolder } from "@/db/migrate";
 import { getEpisode } from "@/lib/data/episodes";
 import { getPodcast } from "@/lib/data/podcasts";
 import { getEnv, resetEnvForTests } from "@/lib/env";
+import { createPgDatabase, dropPgDatabase } from "@/tests/pg-admin";
 
 /**
  * Upgrading a database made by an earlier release, with data in it. For every migration step k
@@ -63,18 +63,6 @@ async function query(sql: string, params: unknown[] = []): Promise<Row[]> {
 const param = (i: number) => (isPg ? `$${i + 1}` : "?");
 const quote = (name: string) => `"${name}"`;
 
-async function adminPg(sql: string) {
-  const url = new URL(original.DATABASE_URL!);
-  url.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Points the app at a new empty database (its own DATA_DIR, or a new PostgreSQL database). */
 async function freshDatabase(name: string) {
   await closeConnection();
@@ -82,12 +70,9 @@ async function freshDatabase(name: string) {
   fs.mkdirSync(dir, { recursive: true });
   process.env.DATA_DIR = dir;
   if (isPg) {
-    const database = `pp_upgrade_${process.pid}_${name}_${Math.random().toString(36).slice(2, 6)}`;
-    await adminPg(`create database ${database}`);
-    createdDbs.push(database);
-    const url = new URL(original.DATABASE_URL!);
-    url.pathname = `/${database}`;
-    process.env.DATABASE_URL = url.toString();
+    const created = await createPgDatabase(`pp_upgrade_${name}`);
+    createdDbs.push(created.name);
+    process.env.DATABASE_URL = created.url;
   }
   resetEnvForTests();
 }
@@ -243,7 +228,7 @@ afterAll(async () => {
   if (original.DATABASE_URL) process.env.DATABASE_URL = original.DATABASE_URL;
   else delete process.env.DATABASE_URL;
   resetEnvForTests();
-  for (const d of createdDbs) await adminPg(`drop database if exists ${d} with (force)`);
+  for (const d of createdDbs) await dropPgDatabase(d);
   fs.rmSync(work, { recursive: true, force: true });
 });
 

@@ -33,6 +33,16 @@ test.describe("accounts", () => {
     await expect(dashboard.heading).toBeVisible();
   });
 
+  test("when signing in after sign-up cannot reach the server, the new user is told to sign in", async ({ page }) => {
+    const signUp = new SignUpPage(page);
+    await signUp.goto();
+    // The account is created by the server action; the sign-in request that follows is lost on the
+    // network (next-auth's own lookups before it get through, so it does not redirect to its error page).
+    await page.route("**/api/auth/callback/**", (route) => route.abort("internetdisconnected"));
+    await signUp.signUp({ name: "Offline Olga", email: uniqueEmail("offline"), password: "a good long password" });
+    await expect(page.getByText("Your account was created, but signing in failed. Please sign in.")).toBeVisible();
+  });
+
   test("sign-up shows inline errors, refuses a taken e-mail and keeps what was typed", async ({ page, user }) => {
     const signUp = new SignUpPage(page);
     await signUp.goto();

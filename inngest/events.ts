@@ -7,19 +7,9 @@ import { z } from "zod";
  */
 const owned = { userId: z.uuid() };
 
-/** An episode's audio was uploaded and should be processed. */
-export const episodeUploaded = eventType("episode/uploaded", {
-  schema: z.object({ ...owned, episodeId: z.uuid(), mediaFileId: z.uuid() }),
-});
-
 /** An episode should go live at `publishAt` (ISO date). */
 export const episodePublishScheduled = eventType("episode/publish.scheduled", {
   schema: z.object({ ...owned, episodeId: z.uuid(), publishAt: z.iso.datetime() }),
-});
-
-/** Stop whatever is still running for an episode (processing, a scheduled publish). */
-export const episodeJobsCancelled = eventType("episode/jobs.cancelled", {
-  schema: z.object({ ...owned, episodeId: z.uuid() }),
 });
 
 /** Master an episode as its `episode_processing` row describes. */
@@ -47,4 +37,3 @@ export const importEpisodeRequested = eventType("podcast/import.episode.requeste
   schema: z.object({ ...owned, importId: z.uuid(), itemId: z.uuid() }),
 });
 
-export const events = [episodeUploaded, episodePublishScheduled, episodeJobsCancelled, processRequested, processCancelled, publishCancelled, importRequested, importEpisodeRequested] as const;

@@ -3,6 +3,7 @@ import path from "node:path";
 import crypto from "node:crypto";
 import os from "node:os";
 import { z } from "zod";
+import { log } from "@/lib/log";
 
 /**
  * The only module that reads process.env. Every variable is validated once, on first use,
@@ -180,9 +181,7 @@ export function getAuthSecret(): string {
   secret = crypto.randomBytes(32).toString("base64url");
   try {
     fs.writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
-    console.warn(
-      `[podcastpro] AUTH_SECRET is not set: generated one in ${file}. Set AUTH_SECRET in production.`,
-    );
+    log.warn("AUTH_SECRET is not set: generated one. Set AUTH_SECRET in production.", { file });
   } catch {
     // Another process won the race: use its secret.
     secret = fs.readFileSync(file, "utf8").trim();

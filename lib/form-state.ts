@@ -15,7 +15,7 @@ export interface FormState {
 export const initialFormState: FormState = {};
 
 /** The form's text values (files and passwords left out), to hand back on failure. */
-export function formValues(formData: FormData): Record<string, string> {
+function formValues(formData: FormData): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of formData) {
     if (typeof value === "string" && !key.startsWith("$") && !/password/i.test(key)) values[key] = value;

@@ -39,7 +39,9 @@ const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|api[-_]?key|si
 
 const defaultSink: Sink = (line, level) => {
   // stderr for problems, stdout for the rest, as process managers expect.
+  // eslint-disable-next-line no-console -- the one place log lines reach the process's streams
   if (level === "error" || level === "warn") console.error(line);
+  // eslint-disable-next-line no-console -- the one place log lines reach the process's streams
   else console.log(line);
 };
 

@@ -18,7 +18,7 @@ export async function startServer() {
   const swept = await sweepWorkDirs();
   if (swept) log.info("removed stale processing work folders", { count: swept });
   const parts = await sweepUploadParts();
-  if (parts) console.log(`[podcastpro] removed ${parts} stale upload part(s)`);
+  if (parts) log.info("removed stale upload parts", { count: parts });
   // Direct uploads a closed tab never finished: aborted once their day is over, so their parts
   // stop costing storage (hourly; every instance may do it, aborting twice is harmless).
   const sweepDirect = () =>
@@ -27,5 +27,5 @@ export async function startServer() {
       (err: unknown) => log.warn("sweeping direct uploads failed", { err }),
     );
   void sweepDirect();
-  setInterval(sweepDirect, 3600_000).unref();
+  setInterval(() => void sweepDirect(), 3600_000).unref();
 }

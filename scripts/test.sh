@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# npm test: typecheck, production build, unit and integration tests (SQLite and PostgreSQL; the
+# npm test: typecheck, lint, production build, unit and integration tests (SQLite and PostgreSQL; the
 # crash-safety test starts the built server), then the browser tests (again on both databases).
 # Stops at the first failing step. The last line is always "N passed, N failed", counting the tests of vitest and Playwright; a failing
-# step that runs no tests (typecheck, build) counts as one failure.
+# step that runs no tests (typecheck, lint, build) counts as one failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -49,6 +49,7 @@ step() {
 }
 
 step typecheck -- npx tsc --noEmit
+step lint -- npm run lint
 # Built before vitest: tests/crash-safety.test.ts runs the production server (npm start's).
 step build -- npm run build
 step vitest "$results/vitest.json" -- \

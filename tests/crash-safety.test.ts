@@ -4,10 +4,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import ffmpegInstaller from "@ffmpeg-installer/ffmpeg";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSpeechLikeWav } from "@/lib/media/test-signals";
 import { AppServer } from "@/tests/app-server";
+import { createPgDatabase, dropPgDatabase } from "@/tests/pg-admin";
 
 /**
  * Crash safety of the production server (`npm start`'s, so `npm run build` must have run:
@@ -19,22 +19,11 @@ import { AppServer } from "@/tests/app-server";
  */
 const root = path.resolve(__dirname, "..");
 const dialect = process.env.TEST_DB === "postgres" ? "postgres" : "sqlite";
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "podcastpro-crash-"));
 const port = 21000 + Math.floor(Math.random() * 9000) + (dialect === "postgres" ? 1 : 0);
 const base = `http://127.0.0.1:${port}`;
 let databaseUrl: string | undefined;
 let pgDatabase: string | undefined;
-
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 const app = new AppServer("crash", { dataDir, port, databaseUrl: () => databaseUrl });
 const startServer = () => app.start();
@@ -78,17 +67,13 @@ beforeAll(async () => {
     throw new Error("crash-safety.test.ts needs a production build: run `npm run build` first (npm test does).");
   }
   if (dialect === "postgres") {
-    pgDatabase = `pp_crash_${crypto.randomBytes(4).toString("hex")}`;
-    await admin(`create database ${pgDatabase}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${pgDatabase}`;
-    databaseUrl = url.toString();
+    ({ name: pgDatabase, url: databaseUrl } = await createPgDatabase("pp_crash"));
   }
 }, 60_000);
 
 afterAll(async () => {
   await killServer("SIGKILL");
-  if (pgDatabase) await admin(`drop database if exists ${pgDatabase} with (force)`);
+  if (pgDatabase) await dropPgDatabase(pgDatabase);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);
 

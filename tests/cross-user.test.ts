@@ -1,6 +1,4 @@
 import fs from "node:fs";
-import fsp from "node:fs/promises";
-import crypto from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Viewer } from "@/lib/auth/viewer";
@@ -63,7 +61,7 @@ function walk(dir: string): string[] {
   });
 }
 
-/** Every `app/api/v1/**​/route.ts`, as "/segment/[param]/…" templates. */
+/** Every `route.ts` under `app/api/v1`, as "/segment/[param]/…" templates. */
 function apiRoutes() {
   return walk(API_DIR)
     .filter((f) => path.basename(f) === "route.ts")
@@ -160,6 +158,7 @@ beforeAll(async () => {
   const { makeEpisode, makePodcast, makePublishedEpisode, makeUser } = await import("@/tests/factories");
   const tokens = await import("@/app/api/v1/tokens/route");
   for (const stream of ["log", "info", "warn", "error", "debug"] as const) {
+    // eslint-disable-next-line no-console -- records what the app prints and still prints it
     const original = console[stream].bind(console);
     vi.spyOn(console, stream).mockImplementation((...args: unknown[]) => {
       logged.push(args.map((x) => (typeof x === "string" ? x : x instanceof Error ? `${x.message} ${x.stack}` : JSON.stringify(x))).join(" "));
@@ -318,7 +317,6 @@ describe("cross-user access control", () => {
     }
     expect(problems).toEqual([]);
     expect(probed.length).toBeGreaterThanOrEqual(35);
-    console.info(`[cross-user] probed ${probed.length} route methods in ${routes.length} route files`);
   });
 
   it("B's lists and counts hold nothing of A's", async () => {
@@ -385,7 +383,6 @@ describe("cross-user access control", () => {
     }
     expect(problems).toEqual([]);
     expect(count).toBeGreaterThanOrEqual(12);
-    console.info(`[cross-user] probed ${count} server actions in ${files.length} actions files`);
   });
 
   it("leaves A's data exactly as it was", async () => {

@@ -2,12 +2,12 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { AppServer } from "@/tests/app-server";
 import { writeSpeechLikeWav } from "@/lib/media/test-signals";
 import { startTestS3 } from "@/lib/storage/s3-test-server";
+import { createPgDatabase, dropPgDatabase, pgQuery as query } from "@/tests/pg-admin";
 
 /**
  * Two production servers (`npm start`'s, so `npm run build` must have run: scripts/test.sh
@@ -23,23 +23,12 @@ import { startTestS3 } from "@/lib/storage/s3-test-server";
  * deleted once it is killed mid-mastering, so the standby can only use what the steps stored.
  */
 const root = path.resolve(__dirname, "..");
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "podcastpro-multi-"));
 const authSecret = crypto.randomBytes(32).toString("hex");
 let databaseUrl = "";
 let pgDatabase: string | undefined;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 async function waitUntil<T>(what: string, fn: () => Promise<T | false | null | undefined>, timeoutMs: number, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -70,16 +59,12 @@ if (process.env.TEST_DB === "postgres") describe("two app instances on one Postg
     if (!fs.existsSync(path.join(root, ".next", "standalone", "server.js"))) {
       throw new Error("multi-instance.pg.test.ts needs a production build: run `npm run build` first (npm test does).");
     }
-    pgDatabase = `pp_multi_${crypto.randomBytes(4).toString("hex")}`;
-    await query(adminUrl, `create database ${pgDatabase}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${pgDatabase}`;
-    databaseUrl = url.toString();
+    ({ name: pgDatabase, url: databaseUrl } = await createPgDatabase("pp_multi"));
   }, 60_000);
 
   afterAll(async () => {
     for (const i of instances) await i.kill("SIGKILL");
-    if (pgDatabase) await query(adminUrl, `drop database if exists ${pgDatabase} with (force)`);
+    if (pgDatabase) await dropPgDatabase(pgDatabase);
   }, 60_000);
 
   it("both serve traffic, one runs the jobs, and the other finishes a run when the leader is killed mid-step or mid-sleep", async () => {

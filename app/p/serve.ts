@@ -3,7 +3,8 @@ import { open } from "@/lib/api/handler";
 import { json } from "@/lib/api/respond";
 import { JSON_CHAPTERS_CONTENT_TYPE, toJsonChapters } from "@/lib/chapters";
 import { notFound } from "@/lib/errors";
-import { getPublicCover, getPublishedEpisode, getPublishedTranscript, getPublishedWaveform, openStoredFile } from "@/lib/data/public";
+import { getPublicCover, getPublishedEpisode, getPublishedTranscript, getPublishedWaveform } from "@/lib/data/public";
+import { openStoredFile } from "@/lib/data/stored-file";
 import { serveRanges } from "@/lib/http/ranges";
 import { TRANSCRIPT_CONTENT_TYPES, formatSrt, formatVtt, parseTranscript, type TranscriptFormat } from "@/lib/transcripts";
 

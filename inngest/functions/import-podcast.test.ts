@@ -7,7 +7,7 @@ import { parseFeed } from "@/lib/import/parse-feed";
 import { waitFor } from "@/lib/jobs/test-kit";
 import { makeUser } from "@/tests/factories";
 import { call } from "@/tests/api-client";
-import { HOSTILE, startOldHost, type OldHost } from "@/tests/old-host";
+import { startOldHost, type OldHost } from "@/tests/old-host";
 
 /**
  * The whole import through the embedded executor and the real functions, against a loopback
@@ -18,7 +18,6 @@ let host: OldHost;
 let executor: { stop: (o?: { timeoutMs?: number }) => Promise<void> } | null;
 let alice: Awaited<ReturnType<typeof makeUser>> & { token: string };
 let bob: Awaited<ReturnType<typeof makeUser>> & { token: string };
-const timings: Record<string, number> = {};
 
 async function tokenFor(u: { email: string; password: string }) {
   const tokens = await import("@/app/api/v1/tokens/route");
@@ -70,7 +69,6 @@ describe("importing a podcast from its feed", () => {
   let podcastId: string;
 
   it("imports every episode losslessly and lists the one whose audio 404s", async () => {
-    const started = Date.now();
     const res = await postImport(alice.token, host.feedUrl);
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ id: expect.any(String), status: "queued", podcastId: null });
@@ -82,7 +80,6 @@ describe("importing a podcast from its feed", () => {
       seen.add(r.progress);
       return ["succeeded", "partial", "failed"].includes(r.status) ? r : null;
     }, 120_000, "the import");
-    timings.twelve = Date.now() - started;
     expect(done.status).toBe("partial");
     expect(done.progress).toBe(1);
     expect(done.episodes).toEqual({ total: 12, imported: 11, failed: 1, skipped: 0 });
@@ -308,6 +305,5 @@ describe("refusals", () => {
     expect(mine).toHaveLength(1);
     const bobs = await db.select().from(tables.imports).where(and(eq(tables.imports.ownerId, bob.id)));
     expect(bobs).toEqual([]);
-    console.info(`[import] 12-episode test feed imported in ${timings.twelve} ms`);
   });
 });

@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import os from "node:os";
@@ -7,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, tables } from "@/db";
 import type { Viewer } from "@/lib/auth/viewer";
 import { getEpisode } from "@/lib/data/episodes";
-import { ingestUpload } from "@/lib/data/media";
 import { DISK_FULL_REASON, getProcessing, startProcessing, workDirFor } from "@/lib/data/processing";
 import { getEnv } from "@/lib/env";
 import { startJobs } from "@/lib/jobs/start";

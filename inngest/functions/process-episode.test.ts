@@ -1,12 +1,11 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import ffmpegInstaller from "@ffmpeg-installer/ffmpeg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getEpisode } from "@/lib/data/episodes";
-import { ingestUpload, openMediaFile } from "@/lib/data/media";
+import { openMediaFile } from "@/lib/data/media";
 import { cancelProcessing, getProcessing, startProcessing, sweepWorkDirs, workDirFor } from "@/lib/data/processing";
 import { startJobs } from "@/lib/jobs/start";
 import { waitFor } from "@/lib/jobs/test-kit";
@@ -52,7 +51,7 @@ async function waitForEnd(viewer: Viewer, episodeId: string, timeoutMs = 90_000)
     "processing to end",
   ).catch(async (err) => {
     const { db, tables } = await import("@/db");
-    console.error("DEBUG", JSON.stringify({ runs: await db.select().from(tables.jobRuns), attempts: await db.select().from(tables.jobAttempts), processing: await db.select().from(tables.episodeProcessing) }).slice(0, 6000));
+    (err as Error).message += " " + JSON.stringify({ runs: await db.select().from(tables.jobRuns), attempts: await db.select().from(tables.jobAttempts), processing: await db.select().from(tables.episodeProcessing) }).slice(0, 6000);
     throw err;
   });
 }

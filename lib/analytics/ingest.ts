@@ -4,10 +4,13 @@ import { getConnection, type Connection, type Db } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import { transaction } from "@/db/tx";
 import { isUuid, newId } from "@/lib/ids";
+import { log } from "@/lib/log";
 import { addDays, utcDay, type Day } from "./days";
 import { readHead } from "@/lib/storage";
 import { addInterval, coveredBytes, downloadThreshold, id3TagBytes, requestedInterval, type Interval } from "./threshold";
 import { classifyUserAgent } from "./user-agents";
+
+const analyticsLog = log.child({ component: "analytics" });
 
 /** One request for an episode's audio, as the audio route saw it. */
 export interface DownloadRequest {
@@ -15,6 +18,7 @@ export interface DownloadRequest {
   podcastId: string;
   ip: string;
   userAgent: string;
+  /** The byte range served (inclusive), or null for the whole file. */
   range: { start: number; end: number } | null;
   totalBytes: number;
   durationSeconds: number | null;
@@ -45,10 +49,10 @@ export async function ingestDownloads(requests: readonly DownloadRequest[]): Pro
     });
   } catch (err) {
     // One bad request (say, its episode was deleted meanwhile) must not cost the others.
-    console.error("[analytics] batch failed, recording requests one by one:", (err as Error).message);
+    analyticsLog.error("a batch failed, recording its requests one by one", { err });
     for (const item of items) {
-      await applyRequest(getConnection().db, item, salts).catch((e: Error) =>
-        console.error("[analytics] dropped a request:", e.message),
+      await applyRequest(getConnection().db, item, salts).catch((e: unknown) =>
+        analyticsLog.error("dropped a download request", { err: e }),
       );
     }
   }
@@ -220,7 +224,7 @@ async function pruneOnceADay(now: Date): Promise<void> {
 }
 
 /** Deletes salts older than yesterday and abandoned listener-episodes, as seen at `now`. */
-export async function pruneAnalytics(now: Date): Promise<void> {
+async function pruneAnalytics(now: Date): Promise<void> {
   const { db, tables } = getConnection();
   const s = tables.downloadSessions;
   await pruneSalts(now);

@@ -1,6 +1,9 @@
 import { getEnv } from "@/lib/env";
 import { clientIp as peerIp } from "@/lib/http/client-ip";
+import { log } from "@/lib/log";
 import { ingestDownloads, pruneSalts, type DownloadRequest } from "./ingest";
+
+const analyticsLog = log.child({ component: "analytics" });
 
 /**
  * The audio route's side of analytics: `recordDownload()` only puts the request in an
@@ -8,19 +11,8 @@ import { ingestDownloads, pruneSalts, type DownloadRequest } from "./ingest";
  * (`ingestDownloads`). Nothing here can delay or fail a response.
  */
 
-export interface RecordDownloadInput {
-  episodeId: string;
-  podcastId: string;
-  ip: string;
-  userAgent: string;
-  /** The byte range served (inclusive), or null for the whole file. */
-  range: { start: number; end: number } | null;
-  totalBytes: number;
-  durationSeconds: number | null;
-  /** The file's storage key, so the download threshold can count its ID3 tag as headers. */
-  storageKey?: string;
-  at?: Date;
-}
+/** A request as the audio route reports it: `at` defaults to now. */
+export type RecordDownloadInput = Omit<DownloadRequest, "at"> & { at?: Date };
 
 const FLUSH_DELAY_MS = 1000;
 const BATCH_SIZE = 500;
@@ -48,7 +40,7 @@ const recorder = (holder.__podcastproDownloads ??= { queue: [], timer: null, flu
 export function recordDownload(input: RecordDownloadInput): void {
   try {
     if (recorder.queue.length >= MAX_QUEUED) {
-      if (recorder.dropped++ % 10_000 === 0) console.error("[analytics] queue full, dropping download records");
+      if (recorder.dropped++ % 10_000 === 0) analyticsLog.error("queue full, dropping download records", { dropped: recorder.dropped });
       return;
     }
     recorder.queue.push({
@@ -72,7 +64,7 @@ export function recordDownload(input: RecordDownloadInput): void {
 function startJanitor() {
   if (recorder.janitor) return;
   recorder.janitor = setInterval(() => {
-    pruneSalts(new Date()).catch((err: Error) => console.error("[analytics] could not delete old salts:", err.message));
+    pruneSalts(new Date()).catch((err: unknown) => analyticsLog.error("could not delete old salts", { err }));
   }, SALT_JANITOR_MS);
   recorder.janitor.unref?.();
 }
@@ -112,7 +104,7 @@ async function drainQueue(): Promise<void> {
     try {
       await ingestDownloads(batch);
     } catch (err) {
-      console.error("[analytics] could not record downloads:", (err as Error).message);
+      analyticsLog.error("could not record downloads", { err, requests: batch.length });
     }
     // Let requests in between batches (better-sqlite3 holds the event loop while it writes).
     await new Promise((resolve) => setImmediate(resolve));

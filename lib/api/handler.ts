@@ -16,7 +16,7 @@ interface Args<P> {
 type RouteContext<P> = { params: Promise<P> };
 
 /** The viewer named by the request's bearer token, or an `unauthorized` error. */
-export async function requireApiViewer(req: Request): Promise<Viewer> {
+async function requireApiViewer(req: Request): Promise<Viewer> {
   const header = req.headers.get("authorization") ?? "";
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new AppError("unauthorized", "Send a bearer token: Authorization: Bearer <token>.");
@@ -107,7 +107,7 @@ export function open<P = Record<string, never>>(fn: (args: Args<P>) => Promise<R
 }
 
 /** Validates `value` with `schema`; failures are `invalid` with per-field messages. */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new AppError("invalid", "Some fields are not valid.", { fields: fieldErrorsFromIssues(result.error.issues) });

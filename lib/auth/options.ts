@@ -3,6 +3,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { verifyCredentials } from "@/lib/data/users";
 import { getAuthSecret, getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
+import { log } from "@/lib/log";
 import { clientIp, withCredentialsLimit } from "./rate-limit";
 import { credentialsSchema } from "@/lib/validation/user";
 
@@ -24,7 +25,8 @@ let options: NextAuthOptions | undefined;
 /**
  * next-auth 4 (the stable line; 5 is still a beta) with e-mail + password. Sessions are
  * encrypted JWT cookies, so they survive restarts; each carries the user's session version,
- * which getViewer() checks against the database so that revoking sessions takes effect at once.
+ * which getSessionUser() (./session.ts) checks against the database, so that revoking sessions
+ * takes effect at once.
  */
 export function getAuthOptions(): NextAuthOptions {
   if (options) return options;
@@ -51,7 +53,7 @@ export function getAuthOptions(): NextAuthOptions {
           } catch (err) {
             // next-auth hands a thrown message to the client (signIn() → error): only ours.
             if (isAppError(err) && err.code === "rate_limited") throw new Error(err.message);
-            console.error("[auth] sign-in failed", err);
+            log.error("sign-in failed", { err });
             throw new Error("Signing in failed on our side. Please try again.");
           }
           if (!user) return null;

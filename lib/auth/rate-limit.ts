@@ -11,15 +11,16 @@ import { AppError } from "@/lib/errors";
  * PostgreSQL. The policy, in one place:
  *
  * - Credentials (sign-in, POST /api/v1/tokens, password change) count FAILURES only:
- *   10 per account (e-mail) and 30 per IP address in 15 minutes. Once either is reached, further
+ *   10 per account (e-mail) and 30 per IP address in 15 minutes (a password change, made while
+ *   signed in, counts per account only). Once either is reached, further
  *   attempts are refused before the password is checked, with the same answer whether or not the
  *   e-mail has an account. A successful sign-in clears its account's count.
  * - Sign-up (POST /api/v1/users and the sign-up form) counts EVERY attempt: 20 per IP address
  *   in an hour and 5 per e-mail in an hour (this also slows down probing for taken e-mails).
  *
- * The IP address is the last entry of X-Forwarded-For: Next sets it to the peer's address when
- * the request has none, and a reverse proxy (nginx, Caddy) appends the address it saw. Without
- * any address (in-process tests) only the per-account limits apply.
+ * The IP address is `clientIp()` below: the connection's peer, or behind TRUST_PROXY_HOPS trusted
+ * reverse proxies the X-Forwarded-For entry they appended, never what the client claims
+ * (lib/http/client-ip.ts). Without any address (in-process tests) only the per-account limits apply.
  */
 export const RATE_LIMITS = {
   credentialsAccount: { prefix: "cred-account", max: 10, windowMs: 15 * 60_000 },

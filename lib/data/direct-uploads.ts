@@ -69,7 +69,7 @@ function target(): DirectUploadTarget {
 }
 
 /** The part size for a file: 8 MiB, or more for files that would need over 10,000 parts. */
-export function partSizeFor(sizeBytes: number): number {
+function partSizeFor(sizeBytes: number): number {
   return Math.max(MIN_PART_SIZE, Math.ceil(sizeBytes / MAX_PARTS / MiB) * MiB);
 }
 

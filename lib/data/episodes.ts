@@ -34,7 +34,11 @@ export interface Episode {
   updatedAt: Date;
 }
 
-function toEpisode(row: EpisodeRow): Episode {
+/**
+ * The fields of an episode that its owner and its listeners both see: the one mapping from the
+ * row, shared by `toEpisode` here and the public view (lib/data/public.ts).
+ */
+export function episodeFields(row: EpisodeRow) {
   return {
     id: row.id,
     podcastId: row.podcastId,
@@ -46,14 +50,20 @@ function toEpisode(row: EpisodeRow): Episode {
     episodeNumber: row.episodeNumber,
     episodeType: row.episodeType,
     explicit: row.explicit,
+    durationSeconds: row.durationSeconds,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function toEpisode(row: EpisodeRow): Episode {
+  return {
+    ...episodeFields(row),
     status: row.status,
     publishAt: row.publishAt,
     publishedAt: row.publishedAt,
     audioFileId: row.audioFileId,
-    durationSeconds: row.durationSeconds,
     sizeBytes: row.sizeBytes,
     createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
   };
 }
 

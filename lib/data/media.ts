@@ -11,10 +11,11 @@ import { inspectMedia, MediaError } from "@/lib/media";
 import { getStorage, newStorageKey } from "@/lib/storage";
 import { quotaExceeded, type ReceivedFile, type UploadAllowance } from "@/lib/uploads/receive";
 import { keysetAfter, toPage, type Page } from "./pagination";
+import { openStoredFile } from "./stored-file";
 
 type MediaRow = typeof tables.mediaFiles.$inferSelect;
 
-export const ACCEPTED_FORMATS = "WAV, MP3, M4A/AAC, FLAC, Ogg/Opus or AIFF audio, or a JPEG or PNG image";
+const ACCEPTED_FORMATS = "WAV, MP3, M4A/AAC, FLAC, Ogg/Opus or AIFF audio, or a JPEG or PNG image";
 
 export interface MediaFile {
   id: string;
@@ -232,16 +233,5 @@ export async function deleteMediaFile(viewer: Viewer, fileId: string): Promise<v
 /** What the content route needs to stream one of the viewer's files. */
 export async function openMediaFile(viewer: Viewer, fileId: string) {
   const row = await ownMediaRow(viewer, fileId);
-  const storage = getStorage();
-  const stat = await storage.stat(row.storageKey);
-  if (!stat) throw notFound("File content");
-  return {
-    size: stat.size,
-    etag: `"${row.sha256}"`,
-    lastModified: row.createdAt,
-    contentType: row.mimeType,
-    filename: row.originalFilename,
-    storageKey: row.storageKey,
-    open: (range?: { start: number; end: number }) => storage.createReadStream(row.storageKey, range),
-  };
+  return { ...(await openStoredFile(row)), filename: row.originalFilename };
 }

@@ -43,7 +43,11 @@ export interface Podcast {
   updatedAt: Date;
 }
 
-function toPodcast(row: PodcastRow): Podcast {
+/**
+ * The fields of a podcast that its owner and its listeners both see: the one mapping from the
+ * row, shared by `toPodcast` here and the public view (lib/data/public.ts).
+ */
+export function podcastFields(row: PodcastRow) {
   return {
     id: row.id,
     slug: row.slug,
@@ -59,6 +63,13 @@ function toPodcast(row: PodcastRow): Podcast {
     type: row.type,
     website: row.website,
     copyright: row.copyright,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function toPodcast(row: PodcastRow): Podcast {
+  return {
+    ...podcastFields(row),
     coverFileId: row.coverFileId,
     introFileId: row.introFileId,
     outroFileId: row.outroFileId,
@@ -66,7 +77,6 @@ function toPodcast(row: PodcastRow): Podcast {
     movedToFeedUrl: row.movedToFeedUrl,
     importedFromUrl: row.importedFromUrl,
     createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
   };
 }
 

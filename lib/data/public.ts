@@ -2,7 +2,8 @@ import "server-only";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { db, tables } from "@/db";
 import { notFound } from "@/lib/errors";
-import { getStorage } from "@/lib/storage";
+import { episodeFields } from "./episodes";
+import { podcastFields } from "./podcasts";
 
 /**
  * What anyone may see: public podcasts and their published episodes. Everything here answers
@@ -20,21 +21,8 @@ export interface PublicFile {
   sizeBytes: number;
 }
 
-export interface PublicPodcast {
-  id: string;
-  slug: string;
-  title: string;
-  description: string;
-  author: string;
-  ownerName: string;
-  ownerEmail: string;
-  language: string;
-  category: string | null;
-  subcategory: string | null;
-  explicit: boolean;
-  type: "episodic" | "serial";
-  website: string | null;
-  copyright: string | null;
+/** A podcast as anyone sees it: the fields it shares with its owner's view, plus the feed's own. */
+export interface PublicPodcast extends ReturnType<typeof podcastFields> {
   locked: boolean;
   newFeedUrl: string | null;
   /** The show moved away: the feed answers 301 here and the page says so. */
@@ -42,27 +30,15 @@ export interface PublicPodcast {
   /** The podcast:guid the show had at its old host (kept by an import). */
   sourcePodcastGuid: string | null;
   cover: PublicFile | null;
-  updatedAt: Date;
 }
 
-export interface PublicEpisode {
-  id: string;
-  podcastId: string;
-  slug: string;
-  guid: string;
-  title: string;
-  description: string;
-  seasonNumber: number | null;
-  episodeNumber: number | null;
-  episodeType: "full" | "trailer" | "bonus";
-  explicit: boolean;
+/** A published episode as anyone sees it. */
+export interface PublicEpisode extends ReturnType<typeof episodeFields> {
   publishedAt: Date;
-  durationSeconds: number | null;
   audio: PublicFile & { sha256: string; storageKey: string; createdAt: Date };
   cover: PublicFile | null;
   chapters: { startSeconds: number; title: string }[] | null;
   transcriptFormat: "srt" | "vtt" | null;
-  updatedAt: Date;
 }
 
 const fileCols = {
@@ -93,28 +69,7 @@ const publicFile = (f: { id: string; mimeType: string; width: number | null; hei
 });
 
 function toPublicPodcast(row: PodcastRow, cover: PublicFile | null): PublicPodcast {
-  return {
-    id: row.id,
-    slug: row.slug,
-    title: row.title,
-    description: row.description,
-    author: row.author,
-    ownerName: row.ownerName,
-    ownerEmail: row.ownerEmail,
-    language: row.language,
-    category: row.category,
-    subcategory: row.subcategory,
-    explicit: row.explicit,
-    type: row.type,
-    website: row.website,
-    copyright: row.copyright,
-    locked: row.locked,
-    newFeedUrl: row.newFeedUrl,
-    movedToFeedUrl: row.movedToFeedUrl,
-    sourcePodcastGuid: row.sourcePodcastGuid,
-    cover,
-    updatedAt: row.updatedAt,
-  };
+  return { ...podcastFields(row), locked: row.locked, newFeedUrl: row.newFeedUrl, movedToFeedUrl: row.movedToFeedUrl, sourcePodcastGuid: row.sourcePodcastGuid, cover };
 }
 
 /** A public podcast by slug. */
@@ -136,23 +91,12 @@ function toPublicEpisodes(rows: EpisodeRow[], files: Awaited<ReturnType<typeof f
     if (!audio || !row.publishedAt) continue; // published episodes always have audio; be safe
     const cover = row.coverFileId ? files.get(row.coverFileId) : undefined;
     out.push({
-      id: row.id,
-      podcastId: row.podcastId,
-      slug: row.slug,
-      guid: row.guid,
-      title: row.title,
-      description: row.description,
-      seasonNumber: row.seasonNumber,
-      episodeNumber: row.episodeNumber,
-      episodeType: row.episodeType,
-      explicit: row.explicit,
+      ...episodeFields(row),
       publishedAt: row.publishedAt,
-      durationSeconds: row.durationSeconds,
       audio: { ...publicFile(audio), sha256: audio.sha256, storageKey: audio.storageKey, createdAt: audio.createdAt },
       cover: cover ? publicFile(cover) : null,
       chapters: row.chapters ?? null,
       transcriptFormat: row.transcript ? row.transcriptFormat : null,
-      updatedAt: row.updatedAt,
     });
   }
   return out;
@@ -205,20 +149,6 @@ export async function getPublishedWaveform(podcastSlug: string, episodeSlug: str
     .where(and(eq(tables.episodeProcessing.episodeId, episode.id), eq(tables.episodeProcessing.outputFileId, episode.audio.id)))
     .limit(1);
   return row?.waveform ?? null;
-}
-
-/** A readable stored file: stat and stream, for the public delivery routes. */
-export async function openStoredFile(file: { storageKey: string; mimeType: string; sha256?: string; id: string }) {
-  const storage = getStorage();
-  const stat = await storage.stat(file.storageKey);
-  if (!stat) throw notFound("File");
-  return {
-    size: stat.size,
-    etag: `"${file.sha256 ?? file.id}"`,
-    lastModified: stat.mtime,
-    contentType: file.mimeType,
-    open: (range?: { start: number; end: number }) => storage.createReadStream(file.storageKey, range),
-  };
 }
 
 /** The cover image file of a public podcast or of one of its published episodes. */

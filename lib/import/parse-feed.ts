@@ -196,7 +196,7 @@ function mapCategory(channel: Record<string, unknown>, notes: string[]): { categ
     return { category: null, subcategory: null };
   }
   if (category !== name) notes.push(`The old category "${name}" became "${category}".`);
-  let subcategory: string | null = sub && APPLE_CATEGORIES[category]!.includes(sub) ? sub : null;
+  const subcategory: string | null = sub && APPLE_CATEGORIES[category]!.includes(sub) ? sub : null;
   if (sub && !subcategory) notes.push(`The subcategory "${sub}" is not one of ${category}'s, so it was left out.`);
   category ??= null;
   return { category, subcategory };

@@ -16,7 +16,7 @@ export function startJobs(): Promise<Executor | null> {
   holder.__podcastproJobs ??= (async () => {
     const mode = jobsMode();
     if (mode.kind !== "embedded") {
-      console.log(`[jobs] events go to the Inngest ${mode.kind === "dev" ? "dev server" : "server"}; embedded executor off`);
+      jobsLog.info("events go to an Inngest server; embedded executor off", { server: mode.kind });
       return null;
     }
     const [{ inngest }, { functions }] = await Promise.all([import("@/inngest/client"), import("@/inngest/functions")]);

@@ -23,6 +23,7 @@ export type Id3Tags = {
   chapters?: Chapter[];
 };
 
+// eslint-disable-next-line no-control-regex -- ISO-8859-1 holds the control characters too
 const latin1Ok = (s: string) => /^[\x00-\xff]*$/.test(s);
 
 /** Encoding byte + text: ISO-8859-1 when it fits, otherwise UTF-16 with a BOM. */

@@ -13,7 +13,6 @@ export { planLeveling, type LevelPlan, type LevelerReport, type LoudnessChart } 
 export { mapTimeThroughCuts, type Cut } from "./silence";
 export {
   masterEpisode,
-  retagMp3,
   chooseNormalisation,
   type MasterOptions,
   type MasterResult,
@@ -23,6 +22,3 @@ export {
 } from "./master";
 export { buildId3Tag, type Id3Tags, type Chapter } from "./id3";
 export { computeWaveform, type WaveformJson } from "./waveform";
-
-/** Loudness presets of the processing options (LUFS). */
-export const LOUDNESS_PRESETS = { podcastStereo: -16, podcastMono: -19, ebuR128: -23 } as const;

@@ -182,12 +182,18 @@ export function integratedLoudness(energies: ArrayLike<number>, gainDb?: ArrayLi
   const abs = energyOf(ABSOLUTE_GATE_LUFS);
   let sum = 0;
   let count = 0;
-  for (const e of m) if (e > abs) (sum += e), count++;
+  for (const e of m) if (e > abs) {
+    sum += e;
+    count++;
+  }
   if (!count) return { integratedLufs: -70, thresholdLufs: -70 };
   const rel = (sum / count) * db2pow(-10);
   let s2 = 0;
   let c2 = 0;
-  for (const e of m) if (e > abs && e > rel) (s2 += e), c2++;
+  for (const e of m) if (e > abs && e > rel) {
+    s2 += e;
+    c2++;
+  }
   return { integratedLufs: round2(lufs(s2 / c2)), thresholdLufs: round2(lufs(rel)) };
 }
 
@@ -317,7 +323,10 @@ export function planLeveling(analysis: LoudnessAnalysis, settings: LevelerSettin
   const speechGate = Math.max(ABSOLUTE_GATE_LUFS, floor + overFloor);
   // The block itself must carry signal too: the 400 ms window smears a turn's edge into the pause.
   const blockGate = Math.max(ABSOLUTE_GATE_LUFS - 10, floor + overFloor / 2);
-  for (let i = 0; i < n; i++) if (mAt(i) > speechGate && blockLufs[i]! > blockGate) (speech[i] = 1), speechBlocks++;
+  for (let i = 0; i < n; i++) if (mAt(i) > speechGate && blockLufs[i]! > blockGate) {
+    speech[i] = 1;
+    speechBlocks++;
+  }
   const pauseBlocks = n - speechBlocks;
   if (pauseBlocks < n * 0.03 || whole.integratedLufs - floor < 15) {
     return {
@@ -411,7 +420,10 @@ function reportOf(a: LoudnessAnalysis, speech: Uint8Array, gain: Float64Array, f
   const level = ([s, t]: [number, number], withGain: boolean) => {
     let sum = 0;
     let count = 0;
-    for (let i = s; i < t; i++) if (speech[i]) (sum += e[i]! * (withGain ? db2pow(gain[i]!) : 1)), count++;
+    for (let i = s; i < t; i++) if (speech[i]) {
+      sum += e[i]! * (withGain ? db2pow(gain[i]!) : 1);
+      count++;
+    }
     return lufs(sum / count);
   };
   const before = spreadOf(stretches.map((s) => level(s, false)));

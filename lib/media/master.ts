@@ -435,27 +435,3 @@ async function writeTaggedMp3(encodedPath: string, outputPath: string, tags: Id3
   await fsp.rename(partial, outputPath);
   return (await fsp.stat(outputPath)).size;
 }
-
-/**
- * Replaces the ID3v2 tag of a finished MP3 (e.g. after a title edit) without re-encoding:
- * a file copy, no ffmpeg.
- */
-export async function retagMp3(mp3Path: string, tags: Id3Tags, durationSeconds: number): Promise<number> {
-  const fh = await fsp.open(mp3Path, "r");
-  let audioStart = 0;
-  try {
-    const head = Buffer.alloc(10);
-    await fh.read(head, 0, 10, 0);
-    if (head.toString("ascii", 0, 3) === "ID3") {
-      audioStart = 10 + ((head[6]! << 21) | (head[7]! << 14) | (head[8]! << 7) | head[9]!) + (head[5]! & 0x10 ? 10 : 0);
-    }
-  } finally {
-    await fh.close();
-  }
-  const partial = `${mp3Path}.retag`;
-  const out = fs.createWriteStream(partial);
-  out.write(buildId3Tag(tags, durationSeconds));
-  await pipeline(fs.createReadStream(mp3Path, { start: audioStart }), out);
-  await fsp.rename(partial, mp3Path);
-  return (await fsp.stat(mp3Path)).size;
-}

@@ -19,7 +19,7 @@ export interface ReceivedFile {
 /** A display name from a client-sent filename: no directories, no control characters, bounded. */
 export function cleanFilename(name: string | undefined): string {
   const base = (name ?? "").split(/[\\/]/).pop() ?? "";
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- control characters are what it strips
   const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, "").normalize("NFC").trim().slice(0, 255);
   return cleaned === "" || cleaned === "." || cleaned === ".." ? "upload" : cleaned;
 }

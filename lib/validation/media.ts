@@ -6,6 +6,7 @@ export const renameFileSchema = z.strictObject({
     .trim()
     .min(1, "Enter a name.")
     .max(255, "At most 255 characters.")
+    // eslint-disable-next-line no-control-regex -- control characters are what it refuses
     .refine((v) => !/[\\/\u0000-\u001f\u007f]/.test(v), "A name cannot contain slashes or control characters."),
 });
 

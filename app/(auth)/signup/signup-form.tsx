@@ -18,14 +18,15 @@ export function SignUpForm() {
     if (!state.ok || !credentials.current) return;
     const { email, password } = credentials.current;
     credentials.current = null;
+    const failed = () => setSignInError("Your account was created, but signing in failed. Please sign in.");
     signIn("credentials", { email, password, redirect: false }).then((res) => {
       if (res?.ok) {
         router.push("/dashboard");
         router.refresh();
       } else {
-        setSignInError("Your account was created, but signing in failed. Please sign in.");
+        failed();
       }
-    });
+    }, failed);
   }, [state, router]);
 
   return (

@@ -68,6 +68,7 @@ export default async function PublicEpisodePage({ params }: Props) {
       </nav>
       <header className="flex flex-col gap-5 sm:flex-row">
         {cover && (
+          // eslint-disable-next-line @next/next/no-img-element -- the cover is served by our own route, already sized for podcast apps
           <img src={cover} alt={`Cover of ${podcast.title}`} width={144} height={144} className="h-36 w-36 shrink-0 rounded-lg object-cover shadow" />
         )}
         <div className="space-y-2">

@@ -1,6 +1,7 @@
 import { getPublicPodcast, listPublishedEpisodes } from "@/lib/data/public";
 import { isAppError } from "@/lib/errors";
 import { buildFeed, feedEtag, lastModified } from "@/lib/feed";
+import { log } from "@/lib/log";
 import { publicBaseUrl } from "@/lib/urls";
 
 export const dynamic = "force-dynamic";
@@ -52,7 +53,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ slug: string }>
     if (isAppError(err) && err.code === "not_found") {
       return new Response("No such podcast.", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
     }
-    console.error("[feed] failed", err);
+    log.error("generating a feed failed", { err });
     return new Response("The feed could not be generated.", { status: 500, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
 }

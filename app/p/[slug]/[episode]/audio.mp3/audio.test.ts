@@ -1,6 +1,10 @@
+import fs from "node:fs";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db, tables } from "@/db";
+import { GET as ownerAudio } from "@/app/api/v1/episodes/[id]/audio/route";
+import { createApiTokenForViewer } from "@/lib/data/tokens";
+import { getStorage } from "@/lib/storage";
 import { makeEpisode, makePodcast, makePublishedEpisode, makeUser } from "@/tests/factories";
 import { GET, HEAD } from "./route";
 
@@ -58,6 +62,28 @@ describe("audio delivery", async () => {
     const freshIfRange = await fetchAudio(podcast.slug, ep.slug, { range: "bytes=0-99", "if-range": etag });
     expect(freshIfRange.res.status).toBe(206);
     expect((await fetchAudio(podcast.slug, ep.slug, { "if-none-match": etag })).res.status).toBe(304);
+  });
+
+  it("validates a file the same way as the owner's audio route: its SHA-256, and when it was stored", async () => {
+    const user = await makeUser();
+    const podcast = await makePodcast(user.viewer);
+    const ep = await makePublishedEpisode(user.viewer, podcast.id, { seconds: 2 });
+    const [file] = await db.select().from(tables.mediaFiles).where(eq(tables.mediaFiles.id, ep.audioFileId!));
+    // A file whose bytes on disk were touched later (a restore from backup, say) is still the same file.
+    const onDisk = await getStorage().localPath(file!.storageKey);
+    fs.utimesSync(onDisk, new Date("2020-01-01T00:00:00Z"), new Date("2020-01-01T00:00:00Z"));
+
+    const { token } = await createApiTokenForViewer(user.viewer, { name: "test", expiresInDays: 1 });
+    const req = new Request(`http://localhost/api/v1/episodes/${ep.id}/audio`, { headers: { authorization: `Bearer ${token}` } });
+    const owner = await ownerAudio(req, { params: Promise.resolve({ id: ep.id }) });
+    const listener = (await fetchAudio(podcast.slug, ep.slug)).res;
+    expect(owner.status).toBe(200);
+    expect(listener.status).toBe(200);
+    expect(listener.headers.get("etag")).toBe(`"${file!.sha256}"`);
+    expect(owner.headers.get("etag")).toBe(listener.headers.get("etag"));
+    expect(listener.headers.get("last-modified")).toBe(file!.createdAt.toUTCString());
+    expect(owner.headers.get("last-modified")).toBe(listener.headers.get("last-modified"));
+    await owner.body?.cancel();
   });
 
   it("answers 404 for drafts, private podcasts and unknown slugs", async () => {

@@ -1,7 +1,9 @@
 import { recordDownload, clientIp } from "@/lib/analytics";
-import { getPublishedEpisode, openStoredFile } from "@/lib/data/public";
+import { getPublishedEpisode } from "@/lib/data/public";
+import { openStoredFile } from "@/lib/data/stored-file";
 import { isAppError } from "@/lib/errors";
 import { parseRange, serveRanges } from "@/lib/http/ranges";
+import { log } from "@/lib/log";
 import { deliveryUrl } from "@/lib/storage";
 
 export const dynamic = "force-dynamic";
@@ -54,7 +56,7 @@ async function audio(req: Request, ctx: Context) {
     });
   } catch (err) {
     if (isAppError(err) && err.code === "not_found") return new Response("Not found.", { status: 404 });
-    console.error("[audio] failed", err);
+    log.error("serving an episode's audio failed", { err });
     return new Response("The audio could not be served.", { status: 500 });
   }
 }
