@@ -11,7 +11,8 @@ export type AppErrorCode =
   | "conflict" // 409
   | "too_large" // 413
   | "unsupported_media" // 415
-  | "rate_limited"; // 429
+  | "rate_limited" // 429
+  | "not_implemented"; // 501: a protocol option we do not offer (e.g. oEmbed's format=xml)
 
 export type FieldErrors = Record<string, string>;
 

@@ -12,6 +12,7 @@ const STATUS: Record<AppErrorCode, number> = {
   unsupported_media: 415,
   invalid: 422,
   rate_limited: 429,
+  not_implemented: 501,
 };
 
 export interface ApiErrorBody {

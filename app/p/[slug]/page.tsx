@@ -22,7 +22,13 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return {
     title: { absolute: podcast.title },
     description,
-    alternates: { canonical: url, types: { "application/rss+xml": [{ url: urls.feed(base, slug), title: podcast.title }] } },
+    alternates: {
+      canonical: url,
+      types: {
+        "application/rss+xml": [{ url: urls.feed(base, slug), title: podcast.title }],
+        "application/json+oembed": [{ url: urls.oembed(base, url), title: podcast.title }],
+      },
+    },
     openGraph: { type: "website", url, title: podcast.title, description, siteName: podcast.title, images: image ? [image] : undefined },
     twitter: { card: "summary", title: podcast.title, description, images: image ? [image.url] : undefined },
   };
