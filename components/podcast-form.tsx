@@ -4,6 +4,7 @@ import { useActionState, useState } from "react";
 import { CheckboxField, FormMessage, SelectField, SubmitButton, TextAreaField, TextField } from "@/components/ui";
 import { APPLE_CATEGORIES } from "@/lib/apple-categories";
 import { initialFormState, type FormState } from "@/lib/form-state";
+import { LISTEN_PLATFORMS } from "@/lib/validation/podcast";
 import { DEFAULT_PROCESSING, LOUDNESS_PRESETS, type ProcessingOptions } from "@/lib/validation/processing";
 
 export interface MediaChoice {
@@ -29,6 +30,7 @@ export interface PodcastFormValues {
   introFileId?: string;
   outroFileId?: string;
   processing?: Partial<ProcessingOptions> | null;
+  listenLinks?: { platform: string; url: string }[];
 }
 
 export const emptyPodcast: PodcastFormValues = {
@@ -119,6 +121,7 @@ export function PodcastForm({
       </div>
       <CheckboxField label="Contains explicit content" name="explicit" defaultChecked={v.explicit} error={f.explicit} />
       {images && audio && <MediaDefaults images={images} audio={audio} values={v} fields={f} />}
+      {images && audio && <ListenLinksFields links={initial.listenLinks ?? []} values={state.values} fields={f} />}
       <SubmitButton>{submitLabel}</SubmitButton>
     </form>
   );
@@ -176,5 +179,44 @@ function MediaDefaults({
         <input type="hidden" name="p.present" value="1" />
       </fieldset>
     </>
+  );
+}
+
+/** How many empty "Listen on" rows the edit form offers below the saved links. */
+const SPARE_LISTEN_ROWS = 2;
+
+/**
+ * "Listen on" links of the public show page: one row (platform, address) per link, posted as
+ * `listen.N.platform` / `listen.N.url`; rows left blank are dropped by the action.
+ */
+function ListenLinksFields({
+  links,
+  values,
+  fields,
+}: {
+  links: { platform: string; url: string }[];
+  values?: Record<string, string>;
+  fields: Record<string, string>;
+}) {
+  const submitted = values ? Object.keys(values).filter((k) => /^listen\.\d+\.url$/.test(k)).length : 0;
+  const rows = Math.max(submitted, links.length + SPARE_LISTEN_ROWS);
+  return (
+    <fieldset className="space-y-2">
+      <legend className="mb-1 text-sm font-medium text-slate-700">Listen on (links on your public page)</legend>
+      {Array.from({ length: rows }, (_, i) => {
+        const platform = values ? (values[`listen.${i}.platform`] ?? "") : (links[i]?.platform ?? "");
+        const url = values ? (values[`listen.${i}.url`] ?? "") : (links[i]?.url ?? "");
+        return (
+          <div key={i} className="grid gap-2 sm:grid-cols-[12rem_1fr]">
+            <SelectField label={`Platform ${i + 1}`} name={`listen.${i}.platform`} defaultValue={platform || "Apple Podcasts"} error={fields[`listen.${i}.platform`]}>
+              {LISTEN_PLATFORMS.map((p) => (
+                <option key={p} value={p}>{p === "other" ? "Other" : p}</option>
+              ))}
+            </SelectField>
+            <TextField label={`Link ${i + 1}`} name={`listen.${i}.url`} type="url" placeholder="https://" defaultValue={url} error={fields[`listen.${i}.url`]} />
+          </div>
+        );
+      })}
+    </fieldset>
   );
 }

@@ -95,6 +95,8 @@ export const podcasts = sqliteTable(
     // itunes:new-feed-url when the show moves elsewhere.
     newFeedUrl: text("new_feed_url"),
     processing: text("processing", { mode: "json" }).$type<Record<string, unknown>>(),
+    // "Listen on" links of the public show page (lib/validation/podcast.ts); null = none.
+    listenLinks: text("listen_links", { mode: "json" }).$type<{ platform: string; url: string }[]>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

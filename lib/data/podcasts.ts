@@ -9,7 +9,7 @@ import { isUuid, newId } from "@/lib/ids";
 import { colourModel, type ColourModel } from "@/lib/media/colour-model";
 import { firstFreeSlug } from "@/lib/slug";
 import { readHead } from "@/lib/storage";
-import type { CreatePodcastInput, UpdatePodcastInput } from "@/lib/validation/podcast";
+import type { CreatePodcastInput, ListenLink, UpdatePodcastInput } from "@/lib/validation/podcast";
 import type { ProcessingOverrides } from "@/lib/validation/processing";
 import { keysetAfter, toPage, type Page } from "./pagination";
 import { slugTaken, withFreeSlug } from "./slugs";
@@ -35,6 +35,7 @@ export interface Podcast {
   introFileId: string | null;
   outroFileId: string | null;
   processing: ProcessingOverrides | null;
+  listenLinks: ListenLink[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -59,6 +60,7 @@ function toPodcast(row: PodcastRow): Podcast {
     introFileId: row.introFileId,
     outroFileId: row.outroFileId,
     processing: (row.processing as ProcessingOverrides | null) ?? null,
+    listenLinks: (row.listenLinks as ListenLink[] | null) ?? [],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

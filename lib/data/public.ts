@@ -37,6 +37,7 @@ export interface PublicPodcast {
   copyright: string | null;
   locked: boolean;
   newFeedUrl: string | null;
+  listenLinks: { platform: string; url: string }[];
   cover: PublicFile | null;
   updatedAt: Date;
 }
@@ -106,6 +107,7 @@ function toPublicPodcast(row: PodcastRow, cover: PublicFile | null): PublicPodca
     copyright: row.copyright,
     locked: row.locked,
     newFeedUrl: row.newFeedUrl,
+    listenLinks: row.listenLinks ?? [],
     cover,
     updatedAt: row.updatedAt,
   };
@@ -224,4 +226,32 @@ export async function getPublicCover(podcastSlug: string, episodeSlug?: string) 
   const [file] = await fetchFiles([coverId]);
   if (!file) throw notFound("Cover");
   return file;
+}
+
+/**
+ * What a sitemap lists: every public podcast and its published episodes (no private show, no
+ * draft or scheduled episode), with when each last changed.
+ */
+export async function listSitemapEntries(): Promise<{ slug: string; updatedAt: Date; episodes: { slug: string; updatedAt: Date }[] }[]> {
+  const podcasts = await db
+    .select({ id: tables.podcasts.id, slug: tables.podcasts.slug, updatedAt: tables.podcasts.updatedAt })
+    .from(tables.podcasts)
+    .where(eq(tables.podcasts.isPrivate, false))
+    .orderBy(tables.podcasts.slug);
+  if (podcasts.length === 0) return [];
+  const episodes = await db
+    .select({ podcastId: tables.episodes.podcastId, slug: tables.episodes.slug, updatedAt: tables.episodes.updatedAt, publishedAt: tables.episodes.publishedAt })
+    .from(tables.episodes)
+    .innerJoin(tables.podcasts, eq(tables.podcasts.id, tables.episodes.podcastId))
+    .where(and(eq(tables.podcasts.isPrivate, false), eq(tables.episodes.status, "published")))
+    .orderBy(desc(tables.episodes.publishedAt), desc(tables.episodes.id));
+  const byPodcast = new Map(podcasts.map((p) => [p.id, { slug: p.slug, updatedAt: p.updatedAt, episodes: [] as { slug: string; updatedAt: Date }[] }]));
+  for (const e of episodes) {
+    const entry = byPodcast.get(e.podcastId);
+    if (!entry) continue;
+    const changed = Math.max(e.updatedAt.getTime(), e.publishedAt?.getTime() ?? 0);
+    entry.episodes.push({ slug: e.slug, updatedAt: new Date(changed) });
+    if (changed > entry.updatedAt.getTime()) entry.updatedAt = new Date(changed);
+  }
+  return [...byPodcast.values()];
 }

@@ -3,6 +3,31 @@ import { CATEGORY_NAMES, categoryProblem } from "@/lib/apple-categories";
 import { idSchema, optionalText, slugSchema } from "./common";
 import { processingOverridesSchema } from "./processing";
 
+/** Where a show can be followed besides its feed, as the public page's "Listen on" links name them. */
+export const LISTEN_PLATFORMS = ["Apple Podcasts", "Spotify", "YouTube", "Pocket Casts", "Overcast", "Podcast Index", "Fountain", "other"] as const;
+export type ListenPlatform = (typeof LISTEN_PLATFORMS)[number];
+
+/** A full http(s) address (what a listener's browser can open). */
+export const httpUrlSchema = z
+  .string({ error: "Enter a full http(s) address." })
+  .trim()
+  .max(500, "At most 500 characters.")
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === "https:" || u.protocol === "http:") && u.hostname !== "";
+    } catch {
+      return false;
+    }
+  }, "Enter a full http(s) address.");
+
+export const listenLinkSchema = z.strictObject({
+  platform: z.enum(LISTEN_PLATFORMS, { error: `Choose one of: ${LISTEN_PLATFORMS.join(", ")}.` }),
+  url: httpUrlSchema,
+});
+export type ListenLink = z.infer<typeof listenLinkSchema>;
+const listenLinksSchema = z.array(listenLinkSchema).max(20, "At most 20 links.");
+
 const podcastFields = {
   title: z.string({ error: "Enter a title." }).trim().min(1, "Enter a title.").max(200, "At most 200 characters."),
   slug: slugSchema.optional(),
@@ -39,6 +64,8 @@ const podcastFields = {
   outroFileId: idSchema.nullish().transform((v) => v ?? null),
   /** Processing defaults for the podcast's episodes (any subset of the options). */
   processing: processingOverridesSchema.nullish().transform((v) => v ?? null),
+  /** "Listen on" links shown on the public show page. */
+  listenLinks: listenLinksSchema.default([]),
 };
 
 function checkCategory(value: { category?: string | null; subcategory?: string | null }, ctx: z.RefinementCtx) {
@@ -68,6 +95,7 @@ export const updatePodcastSchema = z.strictObject({
   introFileId: podcastFields.introFileId.optional(),
   outroFileId: podcastFields.outroFileId.optional(),
   processing: podcastFields.processing.optional(),
+  listenLinks: listenLinksSchema.optional(),
 });
 export type UpdatePodcastInput = z.infer<typeof updatePodcastSchema>;
 
@@ -90,6 +118,7 @@ export const podcastSchema = z.object({
   introFileId: z.string().nullable(),
   outroFileId: z.string().nullable(),
   processing: processingOverridesSchema.nullable(),
+  listenLinks: z.array(listenLinkSchema),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -14,8 +14,9 @@ const podcastForm = (formData: FormData) => {
     omitIfBlank: ["slug"],
     booleans: ["explicit"],
   });
-  // The edit form also carries artwork, intro/outro and processing defaults.
+  // The edit form also carries artwork, intro/outro, processing defaults and "Listen on" links.
   if (formData.get("p.present")) {
+    input.listenLinks = listenRows(formData).map(({ platform, url }) => ({ platform, url }));
     Object.assign(input, formToInput(formData, { nullable: ["coverFileId", "introFileId", "outroFileId"] }));
     input.processing = {
       loudness: formData.get("p.loudness"),
@@ -29,6 +30,30 @@ const podcastForm = (formData: FormData) => {
   }
   return input;
 };
+
+/** The form's filled "Listen on" rows, with the row each came from (blank rows are skipped). */
+function listenRows(formData: FormData) {
+  const rows: { row: number; platform: string; url: string }[] = [];
+  for (const [key, value] of formData) {
+    const m = /^listen\.(\d+)\.url$/.exec(key);
+    if (!m || typeof value !== "string" || value.trim() === "") continue;
+    rows.push({ row: Number(m[1]), platform: String(formData.get(`listen.${m[1]}.platform`) ?? ""), url: value });
+  }
+  return rows;
+}
+
+/** Field errors of `listenLinks.N.…` belong to the form row that link came from. */
+function withListenRowErrors(state: FormState, formData: FormData): FormState {
+  if (!state.fields) return state;
+  const rows = listenRows(formData);
+  const fields: Record<string, string> = {};
+  for (const [key, message] of Object.entries(state.fields)) {
+    const m = /^listenLinks\.(\d+)\.(platform|url)$/.exec(key);
+    const row = m ? rows[Number(m[1])] : undefined;
+    fields[row ? `listen.${row.row}.${m![2]}` : key] = message;
+  }
+  return { ...state, fields };
+}
 
 export async function createPodcastAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const viewer = await requireViewer();
@@ -47,7 +72,7 @@ export async function createPodcastAction(_prev: FormState, formData: FormData):
 export async function updatePodcastAction(podcastId: string, _prev: FormState, formData: FormData): Promise<FormState> {
   const viewer = await requireViewer();
   const parsed = parseForm(updatePodcastSchema, podcastForm(formData), formData);
-  if (parsed.state) return parsed.state;
+  if (parsed.state) return withListenRowErrors(parsed.state, formData);
   try {
     await updatePodcast(viewer, podcastId, parsed.data);
   } catch (err) {

@@ -2,12 +2,14 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { EmbedButton } from "@/components/embed-button";
 import { EpisodeListen, type ListenCue } from "@/components/episode-listen";
+import { JsonLd } from "@/components/json-ld";
 import { ShowNotes } from "@/components/show-notes";
 import { formatChapterTime } from "@/lib/chapters";
 import { getPublishedTranscript } from "@/lib/data/public";
 import { embedIframe } from "@/lib/embed";
 import { formatDuration } from "@/lib/format";
 import { showNotesText } from "@/lib/sanitize";
+import { podcastEpisodeLd } from "@/lib/structured-data";
 import { cueSpeaker, cueText, parseTranscript } from "@/lib/transcripts";
 import { urls } from "@/lib/urls";
 import { formatPublicDate, loadBaseUrl, loadEpisode } from "../../load";
@@ -71,6 +73,7 @@ export default async function PublicEpisodePage({ params }: Props) {
   ].filter(Boolean);
   return (
     <article className="max-w-3xl space-y-6">
+      <JsonLd data={podcastEpisodeLd(podcast, episode, base)} />
       <nav aria-label="Breadcrumb" className="text-sm">
         <Link href={urls.podcast("", slug)} className="text-indigo-700 underline">{podcast.title}</Link>
       </nav>

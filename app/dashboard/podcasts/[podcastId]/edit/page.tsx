@@ -47,6 +47,7 @@ export default async function EditPodcastPage({ params }: { params: Promise<{ po
             introFileId: p.introFileId ?? "",
             outroFileId: p.outroFileId ?? "",
             processing: p.processing,
+            listenLinks: p.listenLinks,
           }}
         />
       </div>

@@ -1,0 +1,1 @@
+ALTER TABLE `podcasts` ADD `listen_links` text;
