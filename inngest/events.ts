@@ -37,4 +37,9 @@ export const publishCancelled = eventType("episode/publish.cancelled", {
   schema: z.object({ ...owned, episodeId: z.uuid() }),
 });
 
-export const events = [episodeUploaded, episodePublishScheduled, episodeJobsCancelled, processRequested, processCancelled, publishCancelled] as const;
+/** A public podcast's feed changed: tell the WebSub hubs (WEBSUB_HUB_URL). */
+export const feedChanged = eventType("podcast/feed.changed", {
+  schema: z.object({ ...owned, podcastId: z.uuid() }),
+});
+
+export const events = [episodeUploaded, episodePublishScheduled, episodeJobsCancelled, processRequested, processCancelled, publishCancelled, feedChanged] as const;

@@ -21,11 +21,17 @@ export function podcastGuid(feedUrl: string): string {
   return uuidv5(feedUrl.replace(/^[a-z]+:\/\//i, "").replace(/\/+$/, ""), PODCAST_NAMESPACE_GUID);
 }
 
+/** Server configuration that shapes the feed (and so must be part of its ETag). */
+export interface FeedOptions {
+  /** WebSub hubs (WEBSUB_HUB_URL), announced with atom:link rel="hub". */
+  hubs?: string[];
+}
+
 /**
  * The RSS 2.0 feed of a public podcast with the itunes, podcast (Podcasting 2.0), atom and
  * content namespaces, built as a tree (xmlbuilder2) so every value is escaped by the library.
  */
-export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], base: string): string {
+export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], base: string, opts: FeedOptions = {}): string {
   const feedUrl = urls.feed(base, podcast.slug);
   const siteUrl = podcast.website ?? urls.podcast(base, podcast.slug);
   const coverUrl = podcast.cover ? urls.cover(base, podcast.slug, podcast.cover.mimeType) : null;
@@ -39,6 +45,7 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
   });
   const ch = rss.ele("channel");
   ch.ele("atom:link", { href: feedUrl, rel: "self", type: "application/rss+xml" });
+  for (const hub of opts.hubs ?? []) ch.ele("atom:link", { href: hub, rel: "hub" });
   ch.ele("title").txt(podcast.title);
   ch.ele("link").txt(siteUrl);
   ch.ele("description").dat(sanitizeShowNotes(podcast.description) || podcast.title);
@@ -113,9 +120,10 @@ const FEED_FORMAT_VERSION = "1";
  * A strong ETag for the feed, computed from what the XML is made of rather than from the XML, so
  * a conditional request is answered without building it.
  */
-export function feedEtag(podcast: PublicPodcast, episodes: PublicEpisode[], base: string): string {
+export function feedEtag(podcast: PublicPodcast, episodes: PublicEpisode[], base: string, opts: FeedOptions = {}): string {
   const h = crypto.createHash("sha256");
   h.update(`${FEED_FORMAT_VERSION}|${base}|${podcast.id}|${podcast.updatedAt.getTime()}`);
+  if (opts.hubs?.length) h.update(`|hubs=${opts.hubs.join(",")}`);
   for (const e of episodes) h.update(`|${e.id}:${e.updatedAt.getTime()}:${e.audio.id}:${e.audio.sizeBytes}:${e.publishedAt.getTime()}`);
   return `"${h.digest("base64url").slice(0, 32)}"`;
 }

@@ -1,4 +1,5 @@
 import type { InngestFunction } from "inngest";
+import { pingWebSubHubs } from "./ping-websub-hubs";
 import { processEpisode } from "./process-episode";
 import { publishEpisode } from "./publish-episode";
 
@@ -6,4 +7,4 @@ import { publishEpisode } from "./publish-episode";
  * Every function the app serves at /api/inngest and runs in the embedded executor. One
  * function per file in this folder; add each here.
  */
-export const functions: InngestFunction.Any[] = [processEpisode, publishEpisode];
+export const functions: InngestFunction.Any[] = [processEpisode, publishEpisode, pingWebSubHubs];

@@ -6,6 +6,7 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { notFound } from "@/lib/errors";
 import { isUuid, newId } from "@/lib/ids";
 import { firstFreeSlug } from "@/lib/slug";
+import { announceEpisodeChange, announceFeedChange } from "@/lib/websub";
 import type { CreateEpisodeInput, UpdateEpisodeInput } from "@/lib/validation/episode";
 import { keysetAfter, toPage, type Page } from "./pagination";
 import { requireOwnPodcast } from "./podcasts";
@@ -135,6 +136,7 @@ export async function updateEpisode(viewer: Viewer, episodeId: string, patch: Up
       .where(eq(tables.episodes.id, current.id))
       .returning();
     if (!row) throw notFound("Episode");
+    if (row.status === "published") await announceEpisodeChange(row.id);
     return toEpisode(row);
   } catch (err) {
     if (patch.slug && isUniqueViolation(err)) {
@@ -149,4 +151,5 @@ export async function updateEpisode(viewer: Viewer, episodeId: string, patch: Up
 export async function deleteEpisode(viewer: Viewer, episodeId: string): Promise<void> {
   const current = await ownEpisodeRow(viewer, episodeId);
   await db.delete(tables.episodes).where(eq(tables.episodes.id, current.id));
+  if (current.status === "published") await announceFeedChange({ userId: viewer.userId, podcastId: current.podcastId });
 }

@@ -9,6 +9,7 @@ import { isUuid, newId } from "@/lib/ids";
 import { colourModel, type ColourModel } from "@/lib/media/colour-model";
 import { firstFreeSlug } from "@/lib/slug";
 import { readHead } from "@/lib/storage";
+import { announceFeedChange } from "@/lib/websub";
 import type { CreatePodcastInput, ListenLink, UpdatePodcastInput } from "@/lib/validation/podcast";
 import type { ProcessingOverrides } from "@/lib/validation/processing";
 import { keysetAfter, toPage, type Page } from "./pagination";
@@ -185,6 +186,7 @@ export async function updatePodcast(viewer: Viewer, podcastId: string, patch: Up
       .where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.ownerId, viewer.userId)))
       .returning();
     if (!row) throw notFound("Podcast");
+    if (!row.isPrivate) await announceFeedChange({ userId: viewer.userId, podcastId });
     return toPodcast(row);
   } catch (err) {
     if (patch.slug && isUniqueViolation(err)) {

@@ -255,3 +255,22 @@ export async function listSitemapEntries(): Promise<{ slug: string; updatedAt: D
   }
   return [...byPodcast.values()];
 }
+
+/** The slug of a public podcast by id, or null when it is private or gone (its feed is a 404). */
+export async function getPublicPodcastSlug(podcastId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ slug: tables.podcasts.slug })
+    .from(tables.podcasts)
+    .where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.isPrivate, false)));
+  return row?.slug ?? null;
+}
+
+/** The public podcast (and its owner) whose feed carries this episode, or null when no public feed does. */
+export async function getFeedOfEpisode(episodeId: string): Promise<{ userId: string; podcastId: string } | null> {
+  const [row] = await db
+    .select({ userId: tables.podcasts.ownerId, podcastId: tables.podcasts.id })
+    .from(tables.episodes)
+    .innerJoin(tables.podcasts, eq(tables.podcasts.id, tables.episodes.podcastId))
+    .where(and(eq(tables.episodes.id, episodeId), eq(tables.episodes.status, "published"), eq(tables.podcasts.isPrivate, false)));
+  return row ?? null;
+}
