@@ -26,6 +26,7 @@ export interface PodcastFormValues {
   type: string;
   website: string;
   copyright: string;
+  enclosurePrefix: string;
   coverFileId?: string;
   introFileId?: string;
   outroFileId?: string;
@@ -47,6 +48,7 @@ export const emptyPodcast: PodcastFormValues = {
   type: "episodic",
   website: "",
   copyright: "",
+  enclosurePrefix: "",
 };
 
 export function PodcastForm({
@@ -119,6 +121,15 @@ export function PodcastForm({
         <TextField label="Website" name="website" type="url" defaultValue={v.website} error={f.website} placeholder="https://" />
         <TextField label="Copyright" name="copyright" defaultValue={v.copyright} error={f.copyright} />
       </div>
+      <TextField
+        label="Analytics prefix"
+        name="enclosurePrefix"
+        type="url"
+        defaultValue={v.enclosurePrefix}
+        error={f.enclosurePrefix}
+        placeholder="https://op3.dev/e/"
+        hint="Optional: a measurement service (OP3, Podtrac…) put before each episode's audio address in the feed. Our own download counts keep working."
+      />
       <CheckboxField label="Contains explicit content" name="explicit" defaultChecked={v.explicit} error={f.explicit} />
       {images && audio && <MediaDefaults images={images} audio={audio} values={v} fields={f} />}
       {images && audio && <ListenLinksFields links={initial.listenLinks ?? []} values={state.values} fields={f} />}

@@ -87,7 +87,7 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
     item.ele("link").txt(urls.episode(base, podcast.slug, e.slug));
     item.ele("guid", { isPermaLink: "false" }).txt(e.guid);
     item.ele("pubDate").txt(e.publishedAt.toUTCString());
-    item.ele("enclosure", { url: urls.audio(base, podcast.slug, e.slug), length: String(e.audio.sizeBytes), type: "audio/mpeg" });
+    item.ele("enclosure", { url: withPrefix(podcast.enclosurePrefix, urls.audio(base, podcast.slug, e.slug)), length: String(e.audio.sizeBytes), type: "audio/mpeg" });
     if (e.durationSeconds != null) item.ele("itunes:duration").txt(String(Math.round(e.durationSeconds)));
     if (e.episodeNumber != null) item.ele("itunes:episode").txt(String(e.episodeNumber));
     if (e.seasonNumber != null) item.ele("itunes:season").txt(String(e.seasonNumber));
@@ -105,6 +105,15 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
     }
   }
   return doc.end({ prettyPrint: false });
+}
+
+/**
+ * An enclosure URL behind an analytics prefix, as OP3 and Podtrac expect it: the prefix, then
+ * the URL without its scheme (`https://op3.dev/e/` + `host/p/show/ep/audio.mp3`). The prefix
+ * service counts and redirects to our URL, where our own analytics count again.
+ */
+export function withPrefix(prefix: string | null, url: string): string {
+  return prefix ? prefix + url.replace(/^https?:\/\//i, "") : url;
 }
 
 /** When the feed last changed: the podcast or any of its published episodes. */

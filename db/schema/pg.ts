@@ -95,6 +95,8 @@ export const podcasts = pgTable(
     // itunes:new-feed-url when the show moves elsewhere.
     newFeedUrl: text("new_feed_url"),
     processing: jsonb("processing").$type<Record<string, unknown>>(),
+    // Analytics prefix (OP3, Podtrac…) put before every enclosure URL in the feed; null = none.
+    enclosurePrefix: text("enclosure_prefix"),
     // "Listen on" links of the public show page (lib/validation/podcast.ts); null = none.
     listenLinks: jsonb("listen_links").$type<{ platform: string; url: string }[]>(),
     createdAt: createdAt(),

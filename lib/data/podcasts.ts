@@ -37,6 +37,7 @@ export interface Podcast {
   outroFileId: string | null;
   processing: ProcessingOverrides | null;
   listenLinks: ListenLink[];
+  enclosurePrefix: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -62,6 +63,7 @@ function toPodcast(row: PodcastRow): Podcast {
     outroFileId: row.outroFileId,
     processing: (row.processing as ProcessingOverrides | null) ?? null,
     listenLinks: (row.listenLinks as ListenLink[] | null) ?? [],
+    enclosurePrefix: row.enclosurePrefix,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -38,6 +38,7 @@ export interface PublicPodcast {
   locked: boolean;
   newFeedUrl: string | null;
   listenLinks: { platform: string; url: string }[];
+  enclosurePrefix: string | null;
   cover: PublicFile | null;
   updatedAt: Date;
 }
@@ -108,6 +109,7 @@ function toPublicPodcast(row: PodcastRow, cover: PublicFile | null): PublicPodca
     locked: row.locked,
     newFeedUrl: row.newFeedUrl,
     listenLinks: row.listenLinks ?? [],
+    enclosurePrefix: row.enclosurePrefix,
     cover,
     updatedAt: row.updatedAt,
   };

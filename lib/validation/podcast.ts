@@ -28,6 +28,15 @@ export const listenLinkSchema = z.strictObject({
 export type ListenLink = z.infer<typeof listenLinkSchema>;
 const listenLinksSchema = z.array(listenLinkSchema).max(20, "At most 20 links.");
 
+/** An analytics prefix as OP3 and Podtrac give them: an https:// address ending in "/". */
+const enclosurePrefixSchema = z
+  .string()
+  .trim()
+  .max(300, "At most 300 characters.")
+  .nullish()
+  .transform((v) => (v ? v : null))
+  .refine((v) => v === null || (/^https:\/\/[^\s/?#]+\/[^\s?#]*$/i.test(v) && v.endsWith("/") && URL.canParse(v)), 'Enter an https:// address ending in "/", like https://op3.dev/e/.');
+
 const podcastFields = {
   title: z.string({ error: "Enter a title." }).trim().min(1, "Enter a title.").max(200, "At most 200 characters."),
   slug: slugSchema.optional(),
@@ -66,6 +75,8 @@ const podcastFields = {
   processing: processingOverridesSchema.nullish().transform((v) => v ?? null),
   /** "Listen on" links shown on the public show page. */
   listenLinks: listenLinksSchema.default([]),
+  /** Analytics prefix put before each enclosure URL in the feed (e.g. https://op3.dev/e/). */
+  enclosurePrefix: enclosurePrefixSchema,
 };
 
 function checkCategory(value: { category?: string | null; subcategory?: string | null }, ctx: z.RefinementCtx) {
@@ -96,6 +107,7 @@ export const updatePodcastSchema = z.strictObject({
   outroFileId: podcastFields.outroFileId.optional(),
   processing: podcastFields.processing.optional(),
   listenLinks: listenLinksSchema.optional(),
+  enclosurePrefix: enclosurePrefixSchema.optional(),
 });
 export type UpdatePodcastInput = z.infer<typeof updatePodcastSchema>;
 
@@ -119,6 +131,7 @@ export const podcastSchema = z.object({
   outroFileId: z.string().nullable(),
   processing: processingOverridesSchema.nullable(),
   listenLinks: z.array(listenLinkSchema),
+  enclosurePrefix: z.string().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

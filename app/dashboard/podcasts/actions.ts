@@ -10,7 +10,7 @@ import { createPodcastSchema, updatePodcastSchema } from "@/lib/validation/podca
 const podcastForm = (formData: FormData) => {
   const input = formToInput(formData, {
     text: ["title", "description", "author", "ownerName", "ownerEmail", "language", "type"],
-    nullable: ["category", "subcategory", "website", "copyright"],
+    nullable: ["category", "subcategory", "website", "copyright", "enclosurePrefix"],
     omitIfBlank: ["slug"],
     booleans: ["explicit"],
   });

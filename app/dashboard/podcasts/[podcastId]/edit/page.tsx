@@ -43,6 +43,7 @@ export default async function EditPodcastPage({ params }: { params: Promise<{ po
             type: p.type,
             website: p.website ?? "",
             copyright: p.copyright ?? "",
+            enclosurePrefix: p.enclosurePrefix ?? "",
             coverFileId: p.coverFileId ?? "",
             introFileId: p.introFileId ?? "",
             outroFileId: p.outroFileId ?? "",

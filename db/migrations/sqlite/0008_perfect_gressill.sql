@@ -1,0 +1,1 @@
+ALTER TABLE `podcasts` ADD `enclosure_prefix` text;
