@@ -76,6 +76,19 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
   if (podcast.newFeedUrl) ch.ele("itunes:new-feed-url").txt(podcast.newFeedUrl);
   ch.ele("podcast:guid").txt(podcastGuid(feedUrl));
   ch.ele("podcast:locked", podcast.ownerEmail ? { owner: podcast.ownerEmail } : {}).txt(podcast.locked ? "yes" : "no");
+  for (const f of podcast.funding) ch.ele("podcast:funding", { url: f.url }).txt(f.label);
+  for (const p of podcast.persons) addPerson(ch, p);
+  if (podcast.location) {
+    const { name, geo, osm } = podcast.location;
+    ch.ele("podcast:location", { ...(geo ? { geo } : {}), ...(osm ? { osm } : {}) }).txt(name);
+  }
+  for (const t of podcast.txt) ch.ele("podcast:txt", t.purpose ? { purpose: t.purpose } : {}).txt(t.value);
+  if (podcast.podroll.length) {
+    const roll = ch.ele("podcast:podroll");
+    // feedGuid is required by the namespace (parsers drop items without it): derived from the
+    // feed URL when only that is given, as podcast:guid itself is.
+    for (const r of podcast.podroll) roll.ele("podcast:remoteItem", { feedGuid: r.feedGuid ?? podcastGuid(r.feedUrl!), ...(r.feedUrl ? { feedUrl: r.feedUrl } : {}) });
+  }
 
   for (const e of episodes) {
     const item = ch.ele("item");
@@ -103,6 +116,8 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
     if (e.chapters?.length) {
       item.ele("podcast:chapters", { url: urls.chapters(base, podcast.slug, e.slug), type: "application/json+chapters" });
     }
+    for (const p of e.persons) addPerson(item, p);
+    for (const b of e.soundbites) item.ele("podcast:soundbite", { startTime: String(b.startTime), duration: String(b.duration) }).txt(b.title ?? "");
   }
   return doc.end({ prettyPrint: false });
 }
@@ -114,6 +129,15 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
  */
 export function withPrefix(prefix: string | null, url: string): string {
   return prefix ? prefix + url.replace(/^https?:\/\//i, "") : url;
+}
+
+type XmlNode = ReturnType<ReturnType<typeof create>["ele"]>;
+
+/** podcast:person, with the taxonomy's role and group in lower case as the namespace writes them. */
+function addPerson(parent: XmlNode, p: { name: string; role: string; group: string; img?: string; href?: string }) {
+  parent
+    .ele("podcast:person", { role: p.role.toLowerCase(), group: p.group.toLowerCase(), ...(p.img ? { img: p.img } : {}), ...(p.href ? { href: p.href } : {}) })
+    .txt(p.name);
 }
 
 /** When the feed last changed: the podcast or any of its published episodes. */

@@ -31,6 +31,8 @@ export interface Episode {
   audioFileId: string | null;
   durationSeconds: number | null;
   sizeBytes: number | null;
+  persons: NonNullable<EpisodeRow["persons"]>;
+  soundbites: NonNullable<EpisodeRow["soundbites"]>;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -53,6 +55,8 @@ function toEpisode(row: EpisodeRow): Episode {
     audioFileId: row.audioFileId,
     durationSeconds: row.durationSeconds,
     sizeBytes: row.sizeBytes,
+    persons: row.persons ?? [],
+    soundbites: row.soundbites ?? [],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -38,6 +38,11 @@ export interface Podcast {
   processing: ProcessingOverrides | null;
   listenLinks: ListenLink[];
   enclosurePrefix: string | null;
+  funding: NonNullable<PodcastRow["funding"]>;
+  persons: NonNullable<PodcastRow["persons"]>;
+  podroll: NonNullable<PodcastRow["podroll"]>;
+  txt: NonNullable<PodcastRow["txt"]>;
+  location: PodcastRow["location"];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -64,6 +69,11 @@ function toPodcast(row: PodcastRow): Podcast {
     processing: (row.processing as ProcessingOverrides | null) ?? null,
     listenLinks: (row.listenLinks as ListenLink[] | null) ?? [],
     enclosurePrefix: row.enclosurePrefix,
+    funding: row.funding ?? [],
+    persons: row.persons ?? [],
+    podroll: row.podroll ?? [],
+    txt: row.txt ?? [],
+    location: row.location ?? null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -39,6 +39,11 @@ export interface PublicPodcast {
   newFeedUrl: string | null;
   listenLinks: { platform: string; url: string }[];
   enclosurePrefix: string | null;
+  funding: NonNullable<PodcastRow["funding"]>;
+  persons: NonNullable<PodcastRow["persons"]>;
+  podroll: NonNullable<PodcastRow["podroll"]>;
+  txt: NonNullable<PodcastRow["txt"]>;
+  location: PodcastRow["location"];
   cover: PublicFile | null;
   updatedAt: Date;
 }
@@ -60,6 +65,8 @@ export interface PublicEpisode {
   cover: PublicFile | null;
   chapters: { startSeconds: number; title: string }[] | null;
   transcriptFormat: "srt" | "vtt" | null;
+  persons: NonNullable<EpisodeRow["persons"]>;
+  soundbites: NonNullable<EpisodeRow["soundbites"]>;
   updatedAt: Date;
 }
 
@@ -110,6 +117,11 @@ function toPublicPodcast(row: PodcastRow, cover: PublicFile | null): PublicPodca
     newFeedUrl: row.newFeedUrl,
     listenLinks: row.listenLinks ?? [],
     enclosurePrefix: row.enclosurePrefix,
+    funding: row.funding ?? [],
+    persons: row.persons ?? [],
+    podroll: row.podroll ?? [],
+    txt: row.txt ?? [],
+    location: row.location ?? null,
     cover,
     updatedAt: row.updatedAt,
   };
@@ -150,6 +162,8 @@ function toPublicEpisodes(rows: EpisodeRow[], files: Awaited<ReturnType<typeof f
       cover: cover ? publicFile(cover) : null,
       chapters: row.chapters ?? null,
       transcriptFormat: row.transcript ? row.transcriptFormat : null,
+      persons: row.persons ?? [],
+      soundbites: row.soundbites ?? [],
       updatedAt: row.updatedAt,
     });
   }

@@ -1,25 +1,15 @@
 import { z } from "zod";
 import { CATEGORY_NAMES, categoryProblem } from "@/lib/apple-categories";
 import { idSchema, optionalText, slugSchema } from "./common";
+import { podcast20Fields } from "./podcasting20";
+import { httpUrlSchema } from "./podcast-urls";
 import { processingOverridesSchema } from "./processing";
+
+export { httpUrlSchema };
 
 /** Where a show can be followed besides its feed, as the public page's "Listen on" links name them. */
 export const LISTEN_PLATFORMS = ["Apple Podcasts", "Spotify", "YouTube", "Pocket Casts", "Overcast", "Podcast Index", "Fountain", "other"] as const;
 export type ListenPlatform = (typeof LISTEN_PLATFORMS)[number];
-
-/** A full http(s) address (what a listener's browser can open). */
-export const httpUrlSchema = z
-  .string({ error: "Enter a full http(s) address." })
-  .trim()
-  .max(500, "At most 500 characters.")
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return (u.protocol === "https:" || u.protocol === "http:") && u.hostname !== "";
-    } catch {
-      return false;
-    }
-  }, "Enter a full http(s) address.");
 
 export const listenLinkSchema = z.strictObject({
   platform: z.enum(LISTEN_PLATFORMS, { error: `Choose one of: ${LISTEN_PLATFORMS.join(", ")}.` }),
@@ -77,6 +67,12 @@ const podcastFields = {
   listenLinks: listenLinksSchema.default([]),
   /** Analytics prefix put before each enclosure URL in the feed (e.g. https://op3.dev/e/). */
   enclosurePrefix: enclosurePrefixSchema,
+  /** Podcasting 2.0: funding, hosts and crew, podroll, txt records, location. */
+  funding: podcast20Fields.funding.default([]),
+  persons: podcast20Fields.persons.default([]),
+  podroll: podcast20Fields.podroll.default([]),
+  txt: podcast20Fields.txt.default([]),
+  location: podcast20Fields.location.nullish().transform((v) => v ?? null),
 };
 
 function checkCategory(value: { category?: string | null; subcategory?: string | null }, ctx: z.RefinementCtx) {
@@ -108,8 +104,16 @@ export const updatePodcastSchema = z.strictObject({
   processing: podcastFields.processing.optional(),
   listenLinks: listenLinksSchema.optional(),
   enclosurePrefix: enclosurePrefixSchema.optional(),
+  funding: podcast20Fields.funding.optional(),
+  persons: podcast20Fields.persons.optional(),
+  podroll: podcast20Fields.podroll.optional(),
+  txt: podcast20Fields.txt.optional(),
+  location: podcast20Fields.location.optional(),
 });
 export type UpdatePodcastInput = z.infer<typeof updatePodcastSchema>;
+
+/** A person as the API returns it (role and group in the taxonomy's spelling). */
+export const personOutput = z.object({ name: z.string(), role: z.string(), group: z.string(), img: z.string().optional(), href: z.string().optional() });
 
 export const podcastSchema = z.object({
   id: z.string(),
@@ -132,6 +136,11 @@ export const podcastSchema = z.object({
   processing: processingOverridesSchema.nullable(),
   listenLinks: z.array(listenLinkSchema),
   enclosurePrefix: z.string().nullable(),
+  funding: z.array(z.object({ url: z.string(), label: z.string() })),
+  persons: z.array(personOutput),
+  podroll: z.array(z.object({ feedGuid: z.string().optional(), feedUrl: z.string().optional() })),
+  txt: z.array(z.object({ purpose: z.string().optional(), value: z.string() })),
+  location: z.object({ name: z.string(), geo: z.string().optional(), osm: z.string().optional() }).nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
