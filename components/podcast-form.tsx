@@ -5,6 +5,7 @@ import { CheckboxField, FormMessage, SelectField, SubmitButton, TextAreaField, T
 import { APPLE_CATEGORIES } from "@/lib/apple-categories";
 import { initialFormState, type FormState } from "@/lib/form-state";
 import { LISTEN_PLATFORMS } from "@/lib/validation/podcast";
+import { PODCAST_20_FIELDS, Podcasting20Fields } from "./podcasting20-fields";
 import { DEFAULT_PROCESSING, LOUDNESS_PRESETS, type ProcessingOptions } from "@/lib/validation/processing";
 
 export interface MediaChoice {
@@ -32,6 +33,8 @@ export interface PodcastFormValues {
   outroFileId?: string;
   processing?: Partial<ProcessingOptions> | null;
   listenLinks?: { platform: string; url: string }[];
+  /** Podcasting 2.0 values (edit form only). */
+  podcasting20?: Record<string, unknown>;
 }
 
 export const emptyPodcast: PodcastFormValues = {
@@ -133,6 +136,7 @@ export function PodcastForm({
       <CheckboxField label="Contains explicit content" name="explicit" defaultChecked={v.explicit} error={f.explicit} />
       {images && audio && <MediaDefaults images={images} audio={audio} values={v} fields={f} />}
       {images && audio && <ListenLinksFields links={initial.listenLinks ?? []} values={state.values} fields={f} />}
+      {initial.podcasting20 && <Podcasting20Fields specs={PODCAST_20_FIELDS} current={initial.podcasting20} values={state.values} fields={f} />}
       <SubmitButton>{submitLabel}</SubmitButton>
     </form>
   );

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { requireViewer } from "@/lib/auth/session";
 import { createPodcast, deletePodcast, updatePodcast } from "@/lib/data/podcasts";
-import { formStateFromError, formToInput, parseForm, type FormState } from "@/lib/form-state";
+import { foldJsonFieldErrors, formStateFromError, formToInput, formValues, jsonFormFields, parseForm, type FormState } from "@/lib/form-state";
 import { createPodcastSchema, updatePodcastSchema } from "@/lib/validation/podcast";
 
 const podcastForm = (formData: FormData) => {
@@ -69,10 +69,15 @@ export async function createPodcastAction(_prev: FormState, formData: FormData):
   redirect(`/dashboard/podcasts/${id}`);
 }
 
+/** The Podcasting 2.0 values of the edit form, as JSON textareas, and what a blank one means. */
+const PODCAST_JSON = { funding: [], persons: [], podroll: [], txt: [], location: null };
+
 export async function updatePodcastAction(podcastId: string, _prev: FormState, formData: FormData): Promise<FormState> {
   const viewer = await requireViewer();
-  const parsed = parseForm(updatePodcastSchema, podcastForm(formData), formData);
-  if (parsed.state) return withListenRowErrors(parsed.state, formData);
+  const json = jsonFormFields(formData, PODCAST_JSON);
+  if (Object.keys(json.fields).length) return { message: "Please correct the highlighted fields.", fields: json.fields, values: formValues(formData) };
+  const parsed = parseForm(updatePodcastSchema, { ...podcastForm(formData), ...json.input }, formData);
+  if (parsed.state) return foldJsonFieldErrors(withListenRowErrors(parsed.state, formData), Object.keys(PODCAST_JSON));
   try {
     await updatePodcast(viewer, podcastId, parsed.data);
   } catch (err) {

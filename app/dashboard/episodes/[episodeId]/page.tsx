@@ -137,6 +137,7 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
         <EpisodeForm
           action={updateEpisodeAction.bind(null, e.id)}
           submitLabel="Save episode"
+          podcasting20={{ persons: e.persons, soundbites: e.soundbites }}
           initial={{
             title: e.title,
             slug: e.slug,

@@ -49,6 +49,7 @@ export default async function EditPodcastPage({ params }: { params: Promise<{ po
             outroFileId: p.outroFileId ?? "",
             processing: p.processing,
             listenLinks: p.listenLinks,
+            podcasting20: { funding: p.funding, persons: p.persons, podroll: p.podroll, txt: p.txt, location: p.location },
           }}
         />
       </div>
