@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getEnv } from "@/lib/env";
-import { contentSecurityPolicy, storageOrigins } from "@/lib/http/security-headers";
+import { contentSecurityPolicy, isEmbeddablePath, storageOrigins } from "@/lib/http/security-headers";
 
 /**
  * Security headers on every response, in one place.
@@ -13,8 +13,8 @@ import { contentSecurityPolicy, storageOrigins } from "@/lib/http/security-heade
  * a nonce; audio and images come from this origin only, or from object storage when media lives
  * there (audio redirects to presigned URLs, and direct uploads PUT parts to the bucket).
  *
- * Framing: nothing may frame the app ('none'), except the public podcast and episode pages
- * under /p/, which hold no signed-in actions and can be embedded as a player elsewhere.
+ * Framing: nothing may frame the app ('none'), except an episode's embeddable player
+ * (/p/{slug}/{episode}/embed), which holds no signed-in actions and is made to sit on other sites.
  * HSTS is sent only when the app is served over HTTPS (PUBLIC_URL https:// or a proxy saying
  * X-Forwarded-Proto: https): on plain HTTP it would be ignored, or lock out a LAN install.
  */
@@ -22,7 +22,7 @@ export function proxy(request: NextRequest) {
   const https = isHttps(request);
   const path = request.nextUrl.pathname;
   const isApi = path.startsWith("/api/");
-  const embeddable = path.startsWith("/p/");
+  const embeddable = isEmbeddablePath(path);
   const nonce = isApi ? undefined : Buffer.from(crypto.randomUUID()).toString("base64");
   const env = getEnv();
   const csp = contentSecurityPolicy({ nonce, https, embeddable, dev: env.NODE_ENV === "development", storage: storageOrigins(env) });

@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import { CheckboxField, FormMessage, SelectField, SubmitButton, TextAreaField, TextField } from "@/components/ui";
 import { initialFormState, type FormState } from "@/lib/form-state";
+import { EPISODE_20_FIELDS, Podcasting20Fields } from "./podcasting20-fields";
 
 export interface EpisodeFormValues {
   title: string;
@@ -28,10 +29,13 @@ export function EpisodeForm({
   action,
   initial,
   submitLabel,
+  podcasting20,
 }: {
   action: (prev: FormState, formData: FormData) => Promise<FormState>;
   initial: EpisodeFormValues;
   submitLabel: string;
+  /** The episode's Podcasting 2.0 values (edit form only). */
+  podcasting20?: Record<string, unknown>;
 }) {
   const [state, formAction] = useActionState(action, initialFormState);
   const v = { ...initial, ...state.values, explicit: state.values ? state.values.explicit === "on" : initial.explicit };
@@ -60,6 +64,7 @@ export function EpisodeForm({
         </SelectField>
       </div>
       <CheckboxField label="Contains explicit content" name="explicit" defaultChecked={v.explicit} error={f.explicit} />
+      {podcasting20 && <Podcasting20Fields specs={EPISODE_20_FIELDS} current={podcasting20} values={state.values} fields={f} />}
       <SubmitButton>{submitLabel}</SubmitButton>
     </form>
   );

@@ -4,6 +4,8 @@ import { useActionState, useState } from "react";
 import { CheckboxField, FormMessage, SelectField, SubmitButton, TextAreaField, TextField } from "@/components/ui";
 import { APPLE_CATEGORIES } from "@/lib/apple-categories";
 import { initialFormState, type FormState } from "@/lib/form-state";
+import { LISTEN_PLATFORMS } from "@/lib/validation/podcast";
+import { PODCAST_20_FIELDS, Podcasting20Fields } from "./podcasting20-fields";
 import { DEFAULT_PROCESSING, LOUDNESS_PRESETS, type ProcessingOptions } from "@/lib/validation/processing";
 
 export interface MediaChoice {
@@ -25,10 +27,14 @@ export interface PodcastFormValues {
   type: string;
   website: string;
   copyright: string;
+  enclosurePrefix: string;
   coverFileId?: string;
   introFileId?: string;
   outroFileId?: string;
   processing?: Partial<ProcessingOptions> | null;
+  listenLinks?: { platform: string; url: string }[];
+  /** Podcasting 2.0 values (edit form only). */
+  podcasting20?: Record<string, unknown>;
 }
 
 export const emptyPodcast: PodcastFormValues = {
@@ -45,6 +51,7 @@ export const emptyPodcast: PodcastFormValues = {
   type: "episodic",
   website: "",
   copyright: "",
+  enclosurePrefix: "",
 };
 
 export function PodcastForm({
@@ -117,8 +124,19 @@ export function PodcastForm({
         <TextField label="Website" name="website" type="url" defaultValue={v.website} error={f.website} placeholder="https://" />
         <TextField label="Copyright" name="copyright" defaultValue={v.copyright} error={f.copyright} />
       </div>
+      <TextField
+        label="Analytics prefix"
+        name="enclosurePrefix"
+        type="url"
+        defaultValue={v.enclosurePrefix}
+        error={f.enclosurePrefix}
+        placeholder="https://op3.dev/e/"
+        hint="Optional: a measurement service (OP3, Podtrac…) put before each episode's audio address in the feed. Our own download counts keep working."
+      />
       <CheckboxField label="Contains explicit content" name="explicit" defaultChecked={v.explicit} error={f.explicit} />
       {images && audio && <MediaDefaults images={images} audio={audio} values={v} fields={f} />}
+      {images && audio && <ListenLinksFields links={initial.listenLinks ?? []} values={state.values} fields={f} />}
+      {initial.podcasting20 && <Podcasting20Fields specs={PODCAST_20_FIELDS} current={initial.podcasting20} values={state.values} fields={f} />}
       <SubmitButton>{submitLabel}</SubmitButton>
     </form>
   );
@@ -177,5 +195,44 @@ function MediaDefaults({
         <input type="hidden" name="p.present" value="1" />
       </fieldset>
     </>
+  );
+}
+
+/** How many empty "Listen on" rows the edit form offers below the saved links. */
+const SPARE_LISTEN_ROWS = 2;
+
+/**
+ * "Listen on" links of the public show page: one row (platform, address) per link, posted as
+ * `listen.N.platform` / `listen.N.url`; rows left blank are dropped by the action.
+ */
+function ListenLinksFields({
+  links,
+  values,
+  fields,
+}: {
+  links: { platform: string; url: string }[];
+  values?: Record<string, string>;
+  fields: Record<string, string>;
+}) {
+  const submitted = values ? Object.keys(values).filter((k) => /^listen\.\d+\.url$/.test(k)).length : 0;
+  const rows = Math.max(submitted, links.length + SPARE_LISTEN_ROWS);
+  return (
+    <fieldset className="space-y-2">
+      <legend className="mb-1 text-sm font-medium text-slate-700">Listen on (links on your public page)</legend>
+      {Array.from({ length: rows }, (_, i) => {
+        const platform = values ? (values[`listen.${i}.platform`] ?? "") : (links[i]?.platform ?? "");
+        const url = values ? (values[`listen.${i}.url`] ?? "") : (links[i]?.url ?? "");
+        return (
+          <div key={i} className="grid gap-2 sm:grid-cols-[12rem_1fr]">
+            <SelectField label={`Platform ${i + 1}`} name={`listen.${i}.platform`} defaultValue={platform || "Apple Podcasts"} error={fields[`listen.${i}.platform`]}>
+              {LISTEN_PLATFORMS.map((p) => (
+                <option key={p} value={p}>{p === "other" ? "Other" : p}</option>
+              ))}
+            </SelectField>
+            <TextField label={`Link ${i + 1}`} name={`listen.${i}.url`} type="url" placeholder="https://" defaultValue={url} error={fields[`listen.${i}.url`]} />
+          </div>
+        );
+      })}
+    </fieldset>
   );
 }

@@ -37,3 +37,8 @@ export const importEpisodeRequested = eventType("podcast/import.episode.requeste
   schema: z.object({ ...owned, importId: z.uuid(), itemId: z.uuid() }),
 });
 
+/** A public podcast's feed changed: tell the WebSub hubs (WEBSUB_HUB_URL). */
+export const feedChanged = eventType("podcast/feed.changed", {
+  schema: z.object({ ...owned, podcastId: z.uuid() }),
+});
+

@@ -36,6 +36,13 @@ function checkInngestConfig(
   if (env.INNGEST_BASE_URL && !env.INNGEST_SIGNING_KEY) need("INNGEST_BASE_URL", "INNGEST_SIGNING_KEY");
 }
 
+/** Hubs are told the feed's URL, which only PUBLIC_URL fixes (without it, URLs follow each request's host). */
+function checkWebSubConfig(env: { WEBSUB_HUB_URL: string[]; PUBLIC_URL?: string }, ctx: z.RefinementCtx) {
+  if (env.WEBSUB_HUB_URL.length > 0 && !env.PUBLIC_URL) {
+    ctx.addIssue({ code: "custom", path: ["PUBLIC_URL"], message: "is required when WEBSUB_HUB_URL is set (hubs are told the feed's public URL)" });
+  }
+}
+
 /** Object storage needs a bucket, and static credentials come in pairs. */
 function checkStorageConfig(
   env: { STORAGE_DRIVER: string; S3_BUCKET?: string; S3_ACCESS_KEY_ID?: string; S3_SECRET_ACCESS_KEY?: string },
@@ -128,7 +135,13 @@ const schema = z.object({
     .default("false")
     .refine((v) => /^(1|0|true|false)?$/i.test(v), { message: "must be true or false" })
     .transform((v) => /^(1|true)$/i.test(v)),
-}).superRefine(checkInngestConfig).superRefine(checkStorageConfig);
+  // WebSub hubs told of every feed change (comma-separated http(s) URLs; none by default).
+  WEBSUB_HUB_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean))
+    .refine((hubs) => hubs.every((h) => URL.canParse(h) && /^https?:\/\//i.test(h)), { message: "must be http:// or https:// URLs, separated by commas" }),
+}).superRefine(checkInngestConfig).superRefine(checkStorageConfig).superRefine(checkWebSubConfig);
 
 export type Env = z.infer<typeof schema> & { dataDir: string };
 

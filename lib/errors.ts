@@ -13,7 +13,8 @@ export type AppErrorCode =
   | "too_large" // 413
   | "unsupported_media" // 415
   | "rate_limited" // 429
-  | "unavailable"; // 503: the server cannot do it (disk full, a stored file lost); the message blames the server
+  | "unavailable" // 503: the server cannot do it (disk full, a stored file lost); the message blames the server
+  | "not_implemented"; // 501: a protocol option we do not offer (e.g. oEmbed's format=xml)
 
 export type FieldErrors = Record<string, string>;
 

@@ -21,11 +21,17 @@ export function podcastGuid(feedUrl: string): string {
   return uuidv5(feedUrl.replace(/^[a-z]+:\/\//i, "").replace(/\/+$/, ""), PODCAST_NAMESPACE_GUID);
 }
 
+/** Server configuration that shapes the feed (and so must be part of its ETag). */
+export interface FeedOptions {
+  /** WebSub hubs (WEBSUB_HUB_URL), announced with atom:link rel="hub". */
+  hubs?: string[];
+}
+
 /**
  * The RSS 2.0 feed of a public podcast with the itunes, podcast (Podcasting 2.0), atom and
  * content namespaces, built as a tree (xmlbuilder2) so every value is escaped by the library.
  */
-export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], base: string): string {
+export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], base: string, opts: FeedOptions = {}): string {
   const feedUrl = urls.feed(base, podcast.slug);
   const siteUrl = podcast.website ?? urls.podcast(base, podcast.slug);
   const coverUrl = podcast.cover ? urls.cover(base, podcast.slug, podcast.cover.mimeType) : null;
@@ -39,6 +45,7 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
   });
   const ch = rss.ele("channel");
   ch.ele("atom:link", { href: feedUrl, rel: "self", type: "application/rss+xml" });
+  for (const hub of opts.hubs ?? []) ch.ele("atom:link", { href: hub, rel: "hub" });
   ch.ele("title").txt(podcast.title);
   ch.ele("link").txt(siteUrl);
   ch.ele("description").dat(sanitizeShowNotes(podcast.description) || podcast.title);
@@ -70,6 +77,19 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
   // An imported show keeps the podcast:guid it had: apps that follow the GUID see the same show.
   ch.ele("podcast:guid").txt(podcast.sourcePodcastGuid ?? podcastGuid(feedUrl));
   ch.ele("podcast:locked", podcast.ownerEmail ? { owner: podcast.ownerEmail } : {}).txt(podcast.locked ? "yes" : "no");
+  for (const f of podcast.funding) ch.ele("podcast:funding", { url: f.url }).txt(f.label);
+  for (const p of podcast.persons) addPerson(ch, p);
+  if (podcast.location) {
+    const { name, geo, osm } = podcast.location;
+    ch.ele("podcast:location", { ...(geo ? { geo } : {}), ...(osm ? { osm } : {}) }).txt(name);
+  }
+  for (const t of podcast.txt) ch.ele("podcast:txt", t.purpose ? { purpose: t.purpose } : {}).txt(t.value);
+  if (podcast.podroll.length) {
+    const roll = ch.ele("podcast:podroll");
+    // feedGuid is required by the namespace (parsers drop items without it): derived from the
+    // feed URL when only that is given, as podcast:guid itself is.
+    for (const r of podcast.podroll) roll.ele("podcast:remoteItem", { feedGuid: r.feedGuid ?? podcastGuid(r.feedUrl!), ...(r.feedUrl ? { feedUrl: r.feedUrl } : {}) });
+  }
 
   for (const e of episodes) {
     const item = ch.ele("item");
@@ -81,7 +101,7 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
     item.ele("link").txt(urls.episode(base, podcast.slug, e.slug));
     item.ele("guid", { isPermaLink: "false" }).txt(e.guid);
     item.ele("pubDate").txt(e.publishedAt.toUTCString());
-    item.ele("enclosure", { url: urls.audio(base, podcast.slug, e.slug), length: String(e.audio.sizeBytes), type: enclosureType(e.audio.mimeType) });
+    item.ele("enclosure", { url: withPrefix(podcast.enclosurePrefix, urls.audio(base, podcast.slug, e.slug)), length: String(e.audio.sizeBytes), type: enclosureType(e.audio.mimeType) });
     if (e.durationSeconds != null) item.ele("itunes:duration").txt(String(Math.round(e.durationSeconds)));
     if (e.episodeNumber != null) item.ele("itunes:episode").txt(String(e.episodeNumber));
     if (e.seasonNumber != null) item.ele("itunes:season").txt(String(e.seasonNumber));
@@ -97,6 +117,8 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
     if (e.chapters?.length) {
       item.ele("podcast:chapters", { url: urls.chapters(base, podcast.slug, e.slug), type: "application/json+chapters" });
     }
+    for (const p of e.persons) addPerson(item, p);
+    for (const b of e.soundbites) item.ele("podcast:soundbite", { startTime: String(b.startTime), duration: String(b.duration) }).txt(b.title ?? "");
   }
   return doc.end({ prettyPrint: false });
 }
@@ -106,6 +128,24 @@ function enclosureType(mimeType: string): string {
   if (mimeType === "audio/mp4") return "audio/x-m4a";
   if (mimeType === "audio/aac") return "audio/aac";
   return "audio/mpeg";
+}
+
+/**
+ * An enclosure URL behind an analytics prefix, as OP3 and Podtrac expect it: the prefix, then
+ * the URL without its scheme (`https://op3.dev/e/` + `host/p/show/ep/audio.mp3`). The prefix
+ * service counts and redirects to our URL, where our own analytics count again.
+ */
+export function withPrefix(prefix: string | null, url: string): string {
+  return prefix ? prefix + url.replace(/^https?:\/\//i, "") : url;
+}
+
+type XmlNode = ReturnType<ReturnType<typeof create>["ele"]>;
+
+/** podcast:person, with the taxonomy's role and group in lower case as the namespace writes them. */
+function addPerson(parent: XmlNode, p: { name: string; role: string; group: string; img?: string; href?: string }) {
+  parent
+    .ele("podcast:person", { role: p.role.toLowerCase(), group: p.group.toLowerCase(), ...(p.img ? { img: p.img } : {}), ...(p.href ? { href: p.href } : {}) })
+    .txt(p.name);
 }
 
 /** When the feed last changed: the podcast or any of its published episodes. */
@@ -121,9 +161,10 @@ const FEED_FORMAT_VERSION = "1";
  * A strong ETag for the feed, computed from what the XML is made of rather than from the XML, so
  * a conditional request is answered without building it.
  */
-export function feedEtag(podcast: PublicPodcast, episodes: PublicEpisode[], base: string): string {
+export function feedEtag(podcast: PublicPodcast, episodes: PublicEpisode[], base: string, opts: FeedOptions = {}): string {
   const h = crypto.createHash("sha256");
   h.update(`${FEED_FORMAT_VERSION}|${base}|${podcast.id}|${podcast.updatedAt.getTime()}|${podcast.sourcePodcastGuid ?? ""}`);
+  if (opts.hubs?.length) h.update(`|hubs=${opts.hubs.join(",")}`);
   for (const e of episodes) h.update(`|${e.id}:${e.updatedAt.getTime()}:${e.audio.id}:${e.audio.sizeBytes}:${e.publishedAt.getTime()}`);
   return `"${h.digest("base64url").slice(0, 32)}"`;
 }

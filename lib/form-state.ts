@@ -15,7 +15,7 @@ export interface FormState {
 export const initialFormState: FormState = {};
 
 /** The form's text values (files and passwords left out), to hand back on failure. */
-function formValues(formData: FormData): Record<string, string> {
+export function formValues(formData: FormData): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of formData) {
     if (typeof value === "string" && !key.startsWith("$") && !/password/i.test(key)) values[key] = value;
@@ -73,4 +73,43 @@ export function formToInput(
     out[k] = v === "" ? null : Number(v);
   }
   return out;
+}
+
+/**
+ * JSON textareas of a form (`json.<name>`; Podcasting 2.0 lists): the parsed values for the
+ * fields the form carries (blank = `blank`), and a plain-words error for malformed JSON.
+ */
+export function jsonFormFields(formData: FormData, blanks: Record<string, unknown>): { input: Record<string, unknown>; fields: Record<string, string> } {
+  const input: Record<string, unknown> = {};
+  const fields: Record<string, string> = {};
+  for (const [name, blank] of Object.entries(blanks)) {
+    const raw = formData.get(`json.${name}`);
+    if (typeof raw !== "string") continue;
+    if (raw.trim() === "") {
+      input[name] = blank;
+      continue;
+    }
+    try {
+      input[name] = JSON.parse(raw);
+    } catch (err) {
+      fields[`json.${name}`] = `This is not valid JSON (${err instanceof Error ? err.message : "parse error"}).`;
+    }
+  }
+  return { input, fields };
+}
+
+/** Errors of nested JSON values ("persons.0.role") shown on their textarea, saying where: "Item 1, role: …". */
+export function foldJsonFieldErrors(state: FormState, names: string[]): FormState {
+  if (!state.fields) return state;
+  const fields: Record<string, string> = {};
+  for (const [key, message] of Object.entries(state.fields)) {
+    const [top, ...rest] = key.split(".");
+    if (!top || !names.includes(top)) {
+      fields[key] = message;
+      continue;
+    }
+    const where = rest.map((p) => (/^\d+$/.test(p) ? `Item ${Number(p) + 1}` : p)).join(", ");
+    fields[`json.${top}`] ??= where ? `${where}: ${message}` : message;
+  }
+  return { ...state, fields };
 }

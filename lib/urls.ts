@@ -22,6 +22,10 @@ export const urls = {
   /** The cover, with the extension of its type (Apple checks). */
   cover: (base: string, slug: string, mimeType: string) => `${base}/p/${slug}/cover.${ext(mimeType)}`,
   episode: (base: string, slug: string, episodeSlug: string) => `${base}/p/${slug}/${episodeSlug}`,
+  /** The compact player other sites may frame. */
+  embed: (base: string, slug: string, episodeSlug: string) => `${base}/p/${slug}/${episodeSlug}/embed`,
+  /** oEmbed discovery: the provider endpoint for one of our public pages. */
+  oembed: (base: string, pageUrl: string) => `${base}/api/oembed?url=${encodeURIComponent(pageUrl)}&format=json`,
   /** The enclosure: stable for the episode's life (the GUID stays; the bytes may be re-mastered). */
   audio: (base: string, slug: string, episodeSlug: string) => `${base}/p/${slug}/${episodeSlug}/audio.mp3`,
   episodeCover: (base: string, slug: string, episodeSlug: string, mimeType: string) =>

@@ -101,6 +101,16 @@ export const podcasts = pgTable(
     importedFromUrl: text("imported_from_url"),
     sourcePodcastGuid: text("source_podcast_guid"),
     processing: jsonb("processing").$type<Record<string, unknown>>(),
+    // Analytics prefix (OP3, Podtrac…) put before every enclosure URL in the feed; null = none.
+    enclosurePrefix: text("enclosure_prefix"),
+    // Podcasting 2.0 (lib/validation/podcasting20.ts); null = none.
+    funding: jsonb("funding").$type<{ url: string; label: string }[]>(),
+    persons: jsonb("persons").$type<{ name: string; role: string; group: string; img?: string; href?: string }[]>(),
+    podroll: jsonb("podroll").$type<{ feedGuid?: string; feedUrl?: string }[]>(),
+    txt: jsonb("txt").$type<{ purpose?: string; value: string }[]>(),
+    location: jsonb("location").$type<{ name: string; geo?: string; osm?: string }>(),
+    // "Listen on" links of the public show page (lib/validation/podcast.ts); null = none.
+    listenLinks: jsonb("listen_links").$type<{ platform: string; url: string }[]>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -139,6 +149,9 @@ export const episodes = pgTable(
     transcript: text("transcript"),
     transcriptFormat: text("transcript_format", { enum: ["srt", "vtt"] }),
     chapters: jsonb("chapters").$type<{ startSeconds: number; title: string }[]>(),
+    // Podcasting 2.0 guests/crew and soundbites of the episode; null = none.
+    persons: jsonb("persons").$type<{ name: string; role: string; group: string; img?: string; href?: string }[]>(),
+    soundbites: jsonb("soundbites").$type<{ startTime: number; duration: number; title?: string }[]>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

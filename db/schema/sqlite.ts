@@ -101,6 +101,16 @@ export const podcasts = sqliteTable(
     importedFromUrl: text("imported_from_url"),
     sourcePodcastGuid: text("source_podcast_guid"),
     processing: text("processing", { mode: "json" }).$type<Record<string, unknown>>(),
+    // Analytics prefix (OP3, Podtrac…) put before every enclosure URL in the feed; null = none.
+    enclosurePrefix: text("enclosure_prefix"),
+    // Podcasting 2.0 (lib/validation/podcasting20.ts); null = none.
+    funding: text("funding", { mode: "json" }).$type<{ url: string; label: string }[]>(),
+    persons: text("persons", { mode: "json" }).$type<{ name: string; role: string; group: string; img?: string; href?: string }[]>(),
+    podroll: text("podroll", { mode: "json" }).$type<{ feedGuid?: string; feedUrl?: string }[]>(),
+    txt: text("txt", { mode: "json" }).$type<{ purpose?: string; value: string }[]>(),
+    location: text("location", { mode: "json" }).$type<{ name: string; geo?: string; osm?: string }>(),
+    // "Listen on" links of the public show page (lib/validation/podcast.ts); null = none.
+    listenLinks: text("listen_links", { mode: "json" }).$type<{ platform: string; url: string }[]>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -139,6 +149,9 @@ export const episodes = sqliteTable(
     transcript: text("transcript"),
     transcriptFormat: text("transcript_format", { enum: ["srt", "vtt"] }),
     chapters: text("chapters", { mode: "json" }).$type<{ startSeconds: number; title: string }[]>(),
+    // Podcasting 2.0 guests/crew and soundbites of the episode; null = none.
+    persons: text("persons", { mode: "json" }).$type<{ name: string; role: string; group: string; img?: string; href?: string }[]>(),
+    soundbites: text("soundbites", { mode: "json" }).$type<{ startTime: number; duration: number; title?: string }[]>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -13,6 +13,7 @@ const STATUS: Record<AppErrorCode, number> = {
   invalid: 422,
   rate_limited: 429,
   unavailable: 503,
+  not_implemented: 501,
 };
 
 export interface ApiErrorBody {

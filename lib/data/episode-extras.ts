@@ -5,6 +5,7 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { validateChapters, type Chapter, type ChaptersResult } from "@/lib/chapters";
 import { AppError, notFound } from "@/lib/errors";
 import { parseTranscript, type TranscriptFormat, type TranscriptResult } from "@/lib/transcripts";
+import { announceEpisodeChange } from "@/lib/websub";
 import { getEpisode } from "./episodes";
 
 /**
@@ -42,6 +43,7 @@ export async function setTranscript(viewer: Viewer, episodeId: string, input: { 
     .update(tables.episodes)
     .set({ transcript: text, transcriptFormat: input.format, updatedAt: new Date() })
     .where(eq(tables.episodes.id, episode.id));
+  await announceEpisodeChange(episode.id);
   return { format: input.format, cueCount: parsed.cues.length, sizeBytes: Buffer.byteLength(text) };
 }
 
@@ -52,6 +54,7 @@ export async function removeTranscript(viewer: Viewer, episodeId: string): Promi
     .update(tables.episodes)
     .set({ transcript: null, transcriptFormat: null, updatedAt: new Date() })
     .where(eq(tables.episodes.id, episode.id));
+  await announceEpisodeChange(episode.id);
 }
 
 /** The viewer's episode transcript, or null when it has none. */
@@ -92,5 +95,6 @@ export async function setChapters(viewer: Viewer, episodeId: string, chapters: C
     .update(tables.episodes)
     .set({ chapters: checked.chapters.length ? checked.chapters : null, updatedAt: new Date() })
     .where(eq(tables.episodes.id, episode.id));
+  await announceEpisodeChange(episode.id);
   return checked.chapters;
 }

@@ -6,6 +6,7 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { notFound } from "@/lib/errors";
 import { isUuid, newId } from "@/lib/ids";
 import { firstFreeSlug } from "@/lib/slug";
+import { announceEpisodeChange, announceFeedChange } from "@/lib/websub";
 import type { CreateEpisodeInput, UpdateEpisodeInput } from "@/lib/validation/episode";
 import { keysetAfter, toPage, type Page } from "./pagination";
 import { requireOwnPodcast } from "./podcasts";
@@ -30,6 +31,8 @@ export interface Episode {
   audioFileId: string | null;
   durationSeconds: number | null;
   sizeBytes: number | null;
+  persons: NonNullable<EpisodeRow["persons"]>;
+  soundbites: NonNullable<EpisodeRow["soundbites"]>;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -63,6 +66,8 @@ function toEpisode(row: EpisodeRow): Episode {
     publishedAt: row.publishedAt,
     audioFileId: row.audioFileId,
     sizeBytes: row.sizeBytes,
+    persons: row.persons ?? [],
+    soundbites: row.soundbites ?? [],
     createdAt: row.createdAt,
   };
 }
@@ -145,6 +150,7 @@ export async function updateEpisode(viewer: Viewer, episodeId: string, patch: Up
       .where(eq(tables.episodes.id, current.id))
       .returning();
     if (!row) throw notFound("Episode");
+    if (row.status === "published") await announceEpisodeChange(row.id);
     return toEpisode(row);
   } catch (err) {
     if (patch.slug && isUniqueViolation(err)) {
@@ -159,4 +165,5 @@ export async function updateEpisode(viewer: Viewer, episodeId: string, patch: Up
 export async function deleteEpisode(viewer: Viewer, episodeId: string): Promise<void> {
   const current = await ownEpisodeRow(viewer, episodeId);
   await db.delete(tables.episodes).where(eq(tables.episodes.id, current.id));
+  if (current.status === "published") await announceFeedChange({ userId: viewer.userId, podcastId: current.podcastId });
 }

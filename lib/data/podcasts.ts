@@ -9,7 +9,8 @@ import { isUuid, newId } from "@/lib/ids";
 import { colourModel, type ColourModel } from "@/lib/media/colour-model";
 import { firstFreeSlug } from "@/lib/slug";
 import { readHead } from "@/lib/storage";
-import type { CreatePodcastInput, UpdatePodcastInput } from "@/lib/validation/podcast";
+import { announceFeedChange } from "@/lib/websub";
+import type { CreatePodcastInput, ListenLink, UpdatePodcastInput } from "@/lib/validation/podcast";
 import type { ProcessingOverrides } from "@/lib/validation/processing";
 import { keysetAfter, toPage, type Page } from "./pagination";
 import { slugTaken, withFreeSlug } from "./slugs";
@@ -39,6 +40,13 @@ export interface Podcast {
   movedToFeedUrl: string | null;
   /** The old host's feed, for imported shows. */
   importedFromUrl: string | null;
+  listenLinks: ListenLink[];
+  enclosurePrefix: string | null;
+  funding: NonNullable<PodcastRow["funding"]>;
+  persons: NonNullable<PodcastRow["persons"]>;
+  podroll: NonNullable<PodcastRow["podroll"]>;
+  txt: NonNullable<PodcastRow["txt"]>;
+  location: PodcastRow["location"];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -63,6 +71,13 @@ export function podcastFields(row: PodcastRow) {
     type: row.type,
     website: row.website,
     copyright: row.copyright,
+    listenLinks: (row.listenLinks as ListenLink[] | null) ?? [],
+    enclosurePrefix: row.enclosurePrefix,
+    funding: row.funding ?? [],
+    persons: row.persons ?? [],
+    podroll: row.podroll ?? [],
+    txt: row.txt ?? [],
+    location: row.location ?? null,
     updatedAt: row.updatedAt,
   };
 }
@@ -199,6 +214,7 @@ export async function updatePodcast(viewer: Viewer, podcastId: string, patch: Up
       .where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.ownerId, viewer.userId)))
       .returning();
     if (!row) throw notFound("Podcast");
+    if (!row.isPrivate) await announceFeedChange({ userId: viewer.userId, podcastId });
     return toPodcast(row);
   } catch (err) {
     if (patch.slug && isUniqueViolation(err)) {

@@ -39,6 +39,8 @@ export interface PublicEpisode extends ReturnType<typeof episodeFields> {
   cover: PublicFile | null;
   chapters: { startSeconds: number; title: string }[] | null;
   transcriptFormat: "srt" | "vtt" | null;
+  persons: NonNullable<EpisodeRow["persons"]>;
+  soundbites: NonNullable<EpisodeRow["soundbites"]>;
 }
 
 const fileCols = {
@@ -97,6 +99,8 @@ function toPublicEpisodes(rows: EpisodeRow[], files: Awaited<ReturnType<typeof f
       cover: cover ? publicFile(cover) : null,
       chapters: row.chapters ?? null,
       transcriptFormat: row.transcript ? row.transcriptFormat : null,
+      persons: row.persons ?? [],
+      soundbites: row.soundbites ?? [],
     });
   }
   return out;
@@ -160,4 +164,51 @@ export async function getPublicCover(podcastSlug: string, episodeSlug?: string) 
   const [file] = await fetchFiles([coverId]);
   if (!file) throw notFound("Cover");
   return file;
+}
+
+/**
+ * What a sitemap lists: every public podcast and its published episodes (no private show, no
+ * draft or scheduled episode), with when each last changed.
+ */
+export async function listSitemapEntries(): Promise<{ slug: string; updatedAt: Date; episodes: { slug: string; updatedAt: Date }[] }[]> {
+  const podcasts = await db
+    .select({ id: tables.podcasts.id, slug: tables.podcasts.slug, updatedAt: tables.podcasts.updatedAt })
+    .from(tables.podcasts)
+    .where(eq(tables.podcasts.isPrivate, false))
+    .orderBy(tables.podcasts.slug);
+  if (podcasts.length === 0) return [];
+  const episodes = await db
+    .select({ podcastId: tables.episodes.podcastId, slug: tables.episodes.slug, updatedAt: tables.episodes.updatedAt, publishedAt: tables.episodes.publishedAt })
+    .from(tables.episodes)
+    .innerJoin(tables.podcasts, eq(tables.podcasts.id, tables.episodes.podcastId))
+    .where(and(eq(tables.podcasts.isPrivate, false), eq(tables.episodes.status, "published")))
+    .orderBy(desc(tables.episodes.publishedAt), desc(tables.episodes.id));
+  const byPodcast = new Map(podcasts.map((p) => [p.id, { slug: p.slug, updatedAt: p.updatedAt, episodes: [] as { slug: string; updatedAt: Date }[] }]));
+  for (const e of episodes) {
+    const entry = byPodcast.get(e.podcastId);
+    if (!entry) continue;
+    const changed = Math.max(e.updatedAt.getTime(), e.publishedAt?.getTime() ?? 0);
+    entry.episodes.push({ slug: e.slug, updatedAt: new Date(changed) });
+    if (changed > entry.updatedAt.getTime()) entry.updatedAt = new Date(changed);
+  }
+  return [...byPodcast.values()];
+}
+
+/** The slug of a public podcast by id, or null when it is private or gone (its feed is a 404). */
+export async function getPublicPodcastSlug(podcastId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ slug: tables.podcasts.slug })
+    .from(tables.podcasts)
+    .where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.isPrivate, false)));
+  return row?.slug ?? null;
+}
+
+/** The public podcast (and its owner) whose feed carries this episode, or null when no public feed does. */
+export async function getFeedOfEpisode(episodeId: string): Promise<{ userId: string; podcastId: string } | null> {
+  const [row] = await db
+    .select({ userId: tables.podcasts.ownerId, podcastId: tables.podcasts.id })
+    .from(tables.episodes)
+    .innerJoin(tables.podcasts, eq(tables.podcasts.id, tables.episodes.podcastId))
+    .where(and(eq(tables.episodes.id, episodeId), eq(tables.episodes.status, "published"), eq(tables.podcasts.isPrivate, false)));
+  return row ?? null;
 }

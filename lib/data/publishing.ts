@@ -5,6 +5,7 @@ import { inngest } from "@/inngest/client";
 import { episodePublishScheduled, publishCancelled } from "@/inngest/events";
 import type { Viewer } from "@/lib/auth/viewer";
 import { AppError } from "@/lib/errors";
+import { announceFeedChange } from "@/lib/websub";
 import { getEpisode, type Episode } from "./episodes";
 
 /** Why an episode cannot be published yet, in words, or null when it can. */
@@ -45,7 +46,10 @@ export async function publishEpisode(viewer: Viewer, episodeId: string, at?: Dat
       .where(eq(tables.episodes.id, episodeId));
     await inngest.send(episodePublishScheduled.create({ userId: viewer.userId, episodeId, publishAt: at.toISOString() }));
   }
-  return getEpisode(viewer, episodeId);
+  // In the feed now, or taken out of it by a new schedule.
+  const updated = await getEpisode(viewer, episodeId);
+  if (updated.status === "published" || episode.status === "published") await announceFeedChange({ userId: viewer.userId, podcastId: episode.podcastId });
+  return updated;
 }
 
 /** Takes an episode off the feed and public pages (or cancels its schedule); it stays ready. */
@@ -59,6 +63,7 @@ export async function unpublishEpisode(viewer: Viewer, episodeId: string): Promi
     .update(tables.episodes)
     .set({ status: episode.audioFileId ? "ready" : "draft", publishAt: null, updatedAt: new Date() })
     .where(eq(tables.episodes.id, episodeId));
+  if (episode.status === "published") await announceFeedChange({ userId: viewer.userId, podcastId: episode.podcastId });
   return getEpisode(viewer, episodeId);
 }
 

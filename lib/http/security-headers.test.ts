@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, storageOrigins } from "./security-headers";
+import { contentSecurityPolicy, isEmbeddablePath, storageOrigins } from "./security-headers";
 
 describe("contentSecurityPolicy", () => {
   it("allows only nonce'd scripts, same-origin media and images, and no framing on app pages", () => {
@@ -17,6 +17,14 @@ describe("contentSecurityPolicy", () => {
     const csp = contentSecurityPolicy({ nonce: "n", https: true, embeddable: true });
     expect(csp).toContain("frame-ancestors *");
     expect(csp).toContain("upgrade-insecure-requests");
+  });
+
+  it("lets only the episode embed player be framed", () => {
+    expect(isEmbeddablePath("/p/show/ep-1/embed")).toBe(true);
+    expect(isEmbeddablePath("/p/show/ep-1/embed/")).toBe(true);
+    for (const p of ["/p/show", "/p/show/ep-1", "/p/show/ep-1/embed/x", "/p/show/embed", "/dashboard/p/a/b/embed", "/api/oembed", "/p/show/ep-1/embedded"]) {
+      expect(isEmbeddablePath(p), p).toBe(false);
+    }
   });
 
   it("locks API answers down completely", () => {

@@ -1,4 +1,12 @@
 /**
+ * The one kind of page other sites may frame: an episode's embeddable player
+ * (`/p/{slug}/{episode}/embed`). Everything else refuses frames (clickjacking).
+ */
+export function isEmbeddablePath(pathname: string): boolean {
+  return /^\/p\/[^/]+\/[^/]+\/embed\/?$/.test(pathname);
+}
+
+/**
  * Content Security Policy of proxy.ts; `dev` adds 'unsafe-eval' (React's dev tools use eval,
  * production never does). `storage`: origins of object storage (`storageOrigins()`), which
  * audio and images are redirected to and direct uploads are sent to.

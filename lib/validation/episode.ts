@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { slugSchema } from "./common";
+import { episode20Fields } from "./podcasting20";
 
 export const EPISODE_TYPES = ["full", "trailer", "bonus"] as const;
 export const EPISODE_STATUSES = ["draft", "processing", "ready", "scheduled", "published", "failed"] as const;
@@ -21,6 +22,9 @@ const episodeFields = {
   episodeNumber: positiveIntOrNull(99999, "Episode number"),
   episodeType: z.enum(EPISODE_TYPES, { error: "Choose full, trailer or bonus." }).default("full"),
   explicit: z.boolean({ error: "Must be true or false." }).default(false),
+  /** Podcasting 2.0: guests and crew of this episode, and its soundbites. */
+  persons: episode20Fields.persons.default([]),
+  soundbites: episode20Fields.soundbites.default([]),
 };
 
 export const createEpisodeSchema = z.strictObject(episodeFields);
@@ -34,6 +38,8 @@ export const updateEpisodeSchema = z.strictObject({
   episodeNumber: episodeFields.episodeNumber.optional(),
   episodeType: z.enum(EPISODE_TYPES, { error: "Choose full, trailer or bonus." }).optional(),
   explicit: z.boolean({ error: "Must be true or false." }).optional(),
+  persons: episode20Fields.persons.optional(),
+  soundbites: episode20Fields.soundbites.optional(),
 });
 export type UpdateEpisodeInput = z.infer<typeof updateEpisodeSchema>;
 
@@ -54,6 +60,8 @@ export const episodeSchema = z.object({
   audioFileId: z.string().nullable(),
   durationSeconds: z.number().int().nullable(),
   sizeBytes: z.number().int().nullable(),
+  persons: z.array(z.object({ name: z.string(), role: z.string(), group: z.string(), img: z.string().optional(), href: z.string().optional() })),
+  soundbites: z.array(z.object({ startTime: z.number(), duration: z.number(), title: z.string().optional() })),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -2,7 +2,31 @@ import { z } from "zod";
 import { CATEGORY_NAMES, categoryProblem } from "@/lib/apple-categories";
 import { idSchema, optionalText, slugSchema } from "./common";
 import { movedToFeedUrlSchema } from "./import";
+import { podcast20Fields } from "./podcasting20";
+import { httpUrlSchema } from "./podcast-urls";
 import { processingOverridesSchema } from "./processing";
+
+export { httpUrlSchema };
+
+/** Where a show can be followed besides its feed, as the public page's "Listen on" links name them. */
+export const LISTEN_PLATFORMS = ["Apple Podcasts", "Spotify", "YouTube", "Pocket Casts", "Overcast", "Podcast Index", "Fountain", "other"] as const;
+export type ListenPlatform = (typeof LISTEN_PLATFORMS)[number];
+
+export const listenLinkSchema = z.strictObject({
+  platform: z.enum(LISTEN_PLATFORMS, { error: `Choose one of: ${LISTEN_PLATFORMS.join(", ")}.` }),
+  url: httpUrlSchema,
+});
+export type ListenLink = z.infer<typeof listenLinkSchema>;
+const listenLinksSchema = z.array(listenLinkSchema).max(20, "At most 20 links.");
+
+/** An analytics prefix as OP3 and Podtrac give them: an https:// address ending in "/". */
+const enclosurePrefixSchema = z
+  .string()
+  .trim()
+  .max(300, "At most 300 characters.")
+  .nullish()
+  .transform((v) => (v ? v : null))
+  .refine((v) => v === null || (/^https:\/\/[^\s/?#]+\/[^\s?#]*$/i.test(v) && v.endsWith("/") && URL.canParse(v)), 'Enter an https:// address ending in "/", like https://op3.dev/e/.');
 
 const podcastFields = {
   title: z.string({ error: "Enter a title." }).trim().min(1, "Enter a title.").max(200, "At most 200 characters."),
@@ -40,6 +64,16 @@ const podcastFields = {
   outroFileId: idSchema.nullish().transform((v) => v ?? null),
   /** Processing defaults for the podcast's episodes (any subset of the options). */
   processing: processingOverridesSchema.nullish().transform((v) => v ?? null),
+  /** "Listen on" links shown on the public show page. */
+  listenLinks: listenLinksSchema.default([]),
+  /** Analytics prefix put before each enclosure URL in the feed (e.g. https://op3.dev/e/). */
+  enclosurePrefix: enclosurePrefixSchema,
+  /** Podcasting 2.0: funding, hosts and crew, podroll, txt records, location. */
+  funding: podcast20Fields.funding.default([]),
+  persons: podcast20Fields.persons.default([]),
+  podroll: podcast20Fields.podroll.default([]),
+  txt: podcast20Fields.txt.default([]),
+  location: podcast20Fields.location.nullish().transform((v) => v ?? null),
 };
 
 function checkCategory(value: { category?: string | null; subcategory?: string | null }, ctx: z.RefinementCtx) {
@@ -71,8 +105,18 @@ export const updatePodcastSchema = z.strictObject({
   processing: podcastFields.processing.optional(),
   /** The show moved to another host: its feed answers 301 there. null moves it back. */
   movedToFeedUrl: movedToFeedUrlSchema.optional(),
+  listenLinks: listenLinksSchema.optional(),
+  enclosurePrefix: enclosurePrefixSchema.optional(),
+  funding: podcast20Fields.funding.optional(),
+  persons: podcast20Fields.persons.optional(),
+  podroll: podcast20Fields.podroll.optional(),
+  txt: podcast20Fields.txt.optional(),
+  location: podcast20Fields.location.optional(),
 });
 export type UpdatePodcastInput = z.infer<typeof updatePodcastSchema>;
+
+/** A person as the API returns it (role and group in the taxonomy's spelling). */
+export const personOutput = z.object({ name: z.string(), role: z.string(), group: z.string(), img: z.string().optional(), href: z.string().optional() });
 
 export const podcastSchema = z.object({
   id: z.string(),
@@ -95,6 +139,13 @@ export const podcastSchema = z.object({
   processing: processingOverridesSchema.nullable(),
   movedToFeedUrl: z.string().nullable(),
   importedFromUrl: z.string().nullable(),
+  listenLinks: z.array(listenLinkSchema),
+  enclosurePrefix: z.string().nullable(),
+  funding: z.array(z.object({ url: z.string(), label: z.string() })),
+  persons: z.array(personOutput),
+  podroll: z.array(z.object({ feedGuid: z.string().optional(), feedUrl: z.string().optional() })),
+  txt: z.array(z.object({ purpose: z.string().optional(), value: z.string() })),
+  location: z.object({ name: z.string(), geo: z.string().optional(), osm: z.string().optional() }).nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { requireViewer } from "@/lib/auth/session";
 import { createEpisode, deleteEpisode, getEpisode, updateEpisode } from "@/lib/data/episodes";
-import { formStateFromError, formToInput, parseForm, type FormState } from "@/lib/form-state";
+import { foldJsonFieldErrors, formStateFromError, formToInput, formValues, jsonFormFields, parseForm, type FormState } from "@/lib/form-state";
 import { startProcessing } from "@/lib/data/processing";
 import { publishEpisode, unpublishEpisode } from "@/lib/data/publishing";
 import { createEpisodeSchema, publishSchema, updateEpisodeSchema } from "@/lib/validation/episode";
@@ -31,10 +31,15 @@ export async function createEpisodeAction(podcastId: string, _prev: FormState, f
   redirect(`/dashboard/podcasts/${podcastId}`);
 }
 
+/** The episode form's Podcasting 2.0 values, as JSON textareas, and what a blank one means. */
+const EPISODE_JSON = { persons: [], soundbites: [] };
+
 export async function updateEpisodeAction(episodeId: string, _prev: FormState, formData: FormData): Promise<FormState> {
   const viewer = await requireViewer();
-  const parsed = parseForm(updateEpisodeSchema, episodeForm(formData), formData);
-  if (parsed.state) return parsed.state;
+  const json = jsonFormFields(formData, EPISODE_JSON);
+  if (Object.keys(json.fields).length) return { message: "Please correct the highlighted fields.", fields: json.fields, values: formValues(formData) };
+  const parsed = parseForm(updateEpisodeSchema, { ...episodeForm(formData), ...json.input }, formData);
+  if (parsed.state) return foldJsonFieldErrors(parsed.state, Object.keys(EPISODE_JSON));
   try {
     const episode = await updateEpisode(viewer, episodeId, parsed.data);
     revalidatePath(`/dashboard/podcasts/${episode.podcastId}`);

@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CopyButton } from "@/components/copy-button";
+import { JsonLd } from "@/components/json-ld";
 import { ShowNotes } from "@/components/show-notes";
 import { listPublishedEpisodes } from "@/lib/data/public";
 import { formatDuration } from "@/lib/format";
 import { showNotesText } from "@/lib/sanitize";
+import { podcastSeriesLd } from "@/lib/structured-data";
 import { urls } from "@/lib/urls";
 import { formatPublicDate, loadBaseUrl, loadPodcast } from "../load";
 
@@ -22,7 +24,13 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return {
     title: { absolute: podcast.title },
     description,
-    alternates: { canonical: url, types: { "application/rss+xml": [{ url: urls.feed(base, slug), title: podcast.title }] } },
+    alternates: {
+      canonical: url,
+      types: {
+        "application/rss+xml": [{ url: urls.feed(base, slug), title: podcast.title }],
+        "application/json+oembed": [{ url: urls.oembed(base, url), title: podcast.title }],
+      },
+    },
     openGraph: { type: "website", url, title: podcast.title, description, siteName: podcast.title, images: image ? [image] : undefined },
     twitter: { card: "summary", title: podcast.title, description, images: image ? [image.url] : undefined },
   };
@@ -35,6 +43,7 @@ export default async function PublicPodcastPage({ params }: Props) {
   const feedUrl = urls.feed(base, slug);
   return (
     <article className="space-y-8">
+      <JsonLd data={podcastSeriesLd(podcast, base)} />
       <header className="flex flex-col gap-6 sm:flex-row">
         {podcast.cover && (
           // A plain <img>: the cover is served by our own route, already sized for podcast apps.
@@ -78,6 +87,16 @@ export default async function PublicPodcastPage({ params }: Props) {
           <CopyButton text={feedUrl} label="Copy the RSS feed URL" />
           <a href={feedUrl} className="text-sm text-indigo-700 underline">RSS feed</a>
         </div>
+        {podcast.listenLinks.length > 0 && (
+          <nav aria-label="Listen on" className="flex flex-wrap items-center gap-2 text-sm">
+            <span className="font-medium">Listen on</span>
+            {podcast.listenLinks.map((l, i) => (
+              <a key={i} href={l.url} rel="noopener" className="rounded-full border border-slate-300 px-3 py-1 text-indigo-700 hover:bg-slate-50">
+                {l.platform === "other" ? new URL(l.url).hostname : l.platform}
+              </a>
+            ))}
+          </nav>
+        )}
         <p className="text-sm text-slate-600">
           <strong>Apple Podcasts:</strong> Library → ⋯ → <em>Follow a Show by URL…</em>, then paste the feed URL.{" "}
           <strong>Other apps</strong> (Overcast, Pocket Casts, AntennaPod, Podcast Addict…): add a podcast by URL or RSS feed and paste it.

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import Link from "next/link";
 import { DeleteButton } from "@/components/delete-button";
+import { EmbedButton } from "@/components/embed-button";
 import { EpisodeExtras } from "@/components/episode-extras";
 import { EpisodeForm } from "@/components/episode-form";
 import { LoudnessChart, readLevelerStats } from "@/components/loudness-chart";
@@ -15,7 +17,9 @@ import { getEpisode } from "@/lib/data/episodes";
 import { listMediaFiles } from "@/lib/data/media";
 import { getPodcast } from "@/lib/data/podcasts";
 import { getProcessing } from "@/lib/data/processing";
+import { embedIframe } from "@/lib/embed";
 import { formatDuration, formatSize } from "@/lib/format";
+import { publicBaseUrl } from "@/lib/urls";
 import { DEFAULT_PROCESSING, processingOptionsSchema } from "@/lib/validation/processing";
 import { deleteEpisodeAction, publishAction, startProcessingAction, unpublishAction, updateEpisodeAction } from "../actions";
 
@@ -153,10 +157,18 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
           publish={publishAction.bind(null, e.id)}
           unpublish={unpublishAction.bind(null, e.id)}
         />
+        {e.status === "published" && (
+          <section className="space-y-2 rounded-md border border-slate-200 p-4" aria-labelledby="embed-heading">
+            <h2 id="embed-heading" className="text-lg font-semibold">Embed the player</h2>
+            <p className="text-sm text-slate-600">Put this episode&apos;s player on any website or blog.</p>
+            <EmbedButton code={embedIframe({ base: publicBaseUrl({ headers: new Headers(await headers()) }), slug: podcast.slug, episodeSlug: e.slug, title: `${e.title} · ${podcast.title}` })} />
+          </section>
+        )}
         <EpisodeExtras episodeId={e.id} />
         <EpisodeForm
           action={updateEpisodeAction.bind(null, e.id)}
           submitLabel="Save episode"
+          podcasting20={{ persons: e.persons, soundbites: e.soundbites }}
           initial={{
             title: e.title,
             slug: e.slug,

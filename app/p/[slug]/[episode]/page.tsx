@@ -1,11 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { EmbedButton } from "@/components/embed-button";
 import { EpisodeListen, type ListenCue } from "@/components/episode-listen";
+import { JsonLd } from "@/components/json-ld";
 import { ShowNotes } from "@/components/show-notes";
 import { formatChapterTime } from "@/lib/chapters";
 import { getPublishedTranscript } from "@/lib/data/public";
+import { embedIframe } from "@/lib/embed";
 import { formatDuration } from "@/lib/format";
 import { showNotesText } from "@/lib/sanitize";
+import { podcastEpisodeLd } from "@/lib/structured-data";
 import { cueSpeaker, cueText, parseTranscript } from "@/lib/transcripts";
 import { urls } from "@/lib/urls";
 import { formatPublicDate, loadBaseUrl, loadEpisode } from "../../load";
@@ -25,7 +29,13 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return {
     title: { absolute: title },
     description,
-    alternates: { canonical: url, types: { "application/rss+xml": [{ url: urls.feed(base, slug), title: podcast.title }] } },
+    alternates: {
+      canonical: url,
+      types: {
+        "application/rss+xml": [{ url: urls.feed(base, slug), title: podcast.title }],
+        "application/json+oembed": [{ url: urls.oembed(base, url), title }],
+      },
+    },
     openGraph: {
       type: "article",
       url,
@@ -50,7 +60,7 @@ async function transcriptCues(slug: string, episodeSlug: string): Promise<Listen
 
 export default async function PublicEpisodePage({ params }: Props) {
   const { slug, episode: episodeSlug } = await params;
-  const { podcast, episode } = await loadEpisode(slug, episodeSlug);
+  const [{ podcast, episode }, base] = await Promise.all([loadEpisode(slug, episodeSlug), loadBaseUrl()]);
   const cues = episode.transcriptFormat ? await transcriptCues(slug, episodeSlug) : null;
   const chapters = (episode.chapters ?? []).map((c) => ({ ...c, label: formatChapterTime(c.startSeconds) }));
   const cover = episode.cover
@@ -63,6 +73,7 @@ export default async function PublicEpisodePage({ params }: Props) {
   ].filter(Boolean);
   return (
     <article className="max-w-3xl space-y-6">
+      <JsonLd data={podcastEpisodeLd(podcast, episode, base)} />
       <nav aria-label="Breadcrumb" className="text-sm">
         <Link href={urls.podcast("", slug)} className="text-indigo-700 underline">{podcast.title}</Link>
       </nav>
@@ -107,6 +118,8 @@ export default async function PublicEpisodePage({ params }: Props) {
         )}
         <Link href={urls.podcast("", slug)} className="text-indigo-700 underline">Subscribe to {podcast.title}</Link>
       </p>
+
+      <EmbedButton code={embedIframe({ base, slug, episodeSlug, title: `${episode.title} · ${podcast.title}` })} />
     </article>
   );
 }

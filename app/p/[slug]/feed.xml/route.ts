@@ -3,6 +3,7 @@ import { isAppError } from "@/lib/errors";
 import { buildFeed, feedEtag, lastModified } from "@/lib/feed";
 import { log } from "@/lib/log";
 import { publicBaseUrl } from "@/lib/urls";
+import { webSubHubs } from "@/lib/websub";
 
 export const dynamic = "force-dynamic";
 
@@ -32,7 +33,8 @@ export async function GET(req: Request, ctx: { params: Promise<{ slug: string }>
     }
     const episodes = await listPublishedEpisodes(podcast.id);
     const base = publicBaseUrl(req);
-    const etag = feedEtag(podcast, episodes, base);
+    const options = { hubs: webSubHubs() };
+    const etag = feedEtag(podcast, episodes, base, options);
     const modified = lastModified(podcast, episodes);
     const headers = {
       ETag: etag,
@@ -46,7 +48,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ slug: string }>
       ? inm.split(",").some((t) => t.trim() === etag || t.trim() === "*")
       : ims !== null && !Number.isNaN(Date.parse(ims)) && modified.getTime() <= Date.parse(ims);
     if (fresh) return new Response(null, { status: 304, headers });
-    return new Response(cachedFeed(etag, () => buildFeed(podcast, episodes, base)), {
+    return new Response(cachedFeed(etag, () => buildFeed(podcast, episodes, base, options)), {
       headers: { ...headers, "Content-Type": "application/rss+xml; charset=utf-8" },
     });
   } catch (err) {

@@ -43,10 +43,13 @@ export default async function EditPodcastPage({ params }: { params: Promise<{ po
             type: p.type,
             website: p.website ?? "",
             copyright: p.copyright ?? "",
+            enclosurePrefix: p.enclosurePrefix ?? "",
             coverFileId: p.coverFileId ?? "",
             introFileId: p.introFileId ?? "",
             outroFileId: p.outroFileId ?? "",
             processing: p.processing,
+            listenLinks: p.listenLinks,
+            podcasting20: { funding: p.funding, persons: p.persons, podroll: p.podroll, txt: p.txt, location: p.location },
           }}
         />
       </div>
