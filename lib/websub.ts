@@ -45,7 +45,7 @@ export async function publicFeedUrl(podcastId: string): Promise<string | null> {
 
 /** One WebSub publish ping (`hub.mode=publish&hub.url=…`); throws unless the hub answers 2xx. */
 export async function pingHub(hub: string, feedUrl: string): Promise<void> {
-  // Hubs are operator configuration, not user input, so plain fetch (no guarded-fetch module yet).
+  // Hubs are operator configuration, not user input (tests/outbound-fetch.test.ts lists this exception).
   const res = await fetch(hub, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },

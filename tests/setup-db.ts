@@ -15,6 +15,12 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "podcastpro-test-"));
 let pgDatabase: string | undefined;
 
 beforeAll(async () => {
+  // A module that touched `db` or `tables` while being imported has connected to the default
+  // DATA_DIR (./data), before this file chose the test's database: every test in the file would
+  // then share that database with other files. Fail loudly instead.
+  if ((globalThis as { __podcastproDb?: unknown }).__podcastproDb) {
+    throw new Error("A module opened the database at import time (a top-level use of `db` or `tables`); make it lazy.");
+  }
   // One log line per API request is noise in test output; warnings and errors still show.
   (await import("@/lib/log")).setLogLevel("warn");
   process.env.DATA_DIR = dataDir;

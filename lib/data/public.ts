@@ -43,7 +43,8 @@ export interface PublicEpisode extends ReturnType<typeof episodeFields> {
   soundbites: NonNullable<EpisodeRow["soundbites"]>;
 }
 
-const fileCols = {
+// A function, not a constant: `tables` needs the connection, which must not open at import time.
+const fileCols = () => ({
   id: tables.mediaFiles.id,
   mimeType: tables.mediaFiles.mimeType,
   width: tables.mediaFiles.width,
@@ -52,7 +53,7 @@ const fileCols = {
   sha256: tables.mediaFiles.sha256,
   storageKey: tables.mediaFiles.storageKey,
   createdAt: tables.mediaFiles.createdAt,
-};
+});
 
 async function filesById(ids: (string | null)[]) {
   const wanted = [...new Set(ids.filter((x): x is string => !!x))];
@@ -60,7 +61,7 @@ async function filesById(ids: (string | null)[]) {
   const rows = await fetchFiles(wanted);
   return new Map(rows.map((r) => [r.id, r]));
 }
-const fetchFiles = (ids: string[]) => db.select(fileCols).from(tables.mediaFiles).where(inArray(tables.mediaFiles.id, ids));
+const fetchFiles = (ids: string[]) => db.select(fileCols()).from(tables.mediaFiles).where(inArray(tables.mediaFiles.id, ids));
 
 const publicFile = (f: { id: string; mimeType: string; width: number | null; height: number | null; sizeBytes: number }): PublicFile => ({
   id: f.id,

@@ -91,7 +91,7 @@ describe("/api/inngest with an Inngest server configured", () => {
       authentication_succeeded: true,
       app_id: "podcastpro",
       mode: "cloud",
-      function_count: 7,
+      function_count: 8,
       signing_key_hash: hashed.slice(0, 12),
       api_origin: expect.stringContaining("127.0.0.1"),
     });
@@ -116,6 +116,7 @@ describe("/api/inngest with an Inngest server configured", () => {
       "podcastpro-import-episode-failure",
       "podcastpro-import-podcast",
       "podcastpro-import-podcast-failure",
+      "podcastpro-ping-websub-hubs",
       "podcastpro-process-episode",
       "podcastpro-process-episode-failure", // its onFailure handler
       "podcastpro-publish-episode",
@@ -137,7 +138,7 @@ describe("/api/inngest with an Inngest server configured", () => {
     const hashed = crypto.createHash("sha256").update(Buffer.from(rawKey, "hex")).digest("hex");
     expect(reg!.authorization).toBe(`Bearer signkey-prod-${hashed}`);
     expect(reg!.body).toMatchObject({ appName: "podcastpro", url: serveUrl });
-    expect((reg!.body.functions as unknown[]).length).toBe(7);
+    expect((reg!.body.functions as unknown[]).length).toBe(8);
   });
 
   it("runs a step for a correctly signed call, and refuses unsigned, wrongly signed or stale calls", async () => {

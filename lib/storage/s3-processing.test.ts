@@ -29,6 +29,13 @@ vi.mock("@/lib/media", async (importOriginal) => {
       }
       return real.measureRecording(file, opts);
     },
+    analyseRecording: async (file: string, opts: Parameters<typeof real.analyseRecording>[1]) => {
+      if (lose.copyBeforeMeasuring > 0) {
+        lose.copyBeforeMeasuring--;
+        await fsp.rm(file, { force: true });
+      }
+      return real.analyseRecording(file, opts);
+    },
   };
 });
 
