@@ -95,6 +95,9 @@ export const podcasts = pgTable(
     // itunes:new-feed-url when the show moves elsewhere.
     newFeedUrl: text("new_feed_url"),
     processing: jsonb("processing").$type<Record<string, unknown>>(),
+    // Changed (a new random token) in the same transaction as every write that can alter the
+    // feed, so the feed's ETag and cache key come from this row alone (lib/data/feed-version.ts).
+    feedVersion: text("feed_version").notNull().default(""),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

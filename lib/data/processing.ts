@@ -5,6 +5,7 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import { NonRetriableError } from "inngest";
 import { db, tables, type Db } from "@/db";
 import { transaction } from "@/db/tx";
+import { bumpFeedVersionOfEpisode } from "./feed-version";
 import { inngest } from "@/inngest/client";
 import { processCancelled, processRequested } from "@/inngest/events";
 import type { Viewer } from "@/lib/auth/viewer";
@@ -155,6 +156,7 @@ export async function startProcessing(viewer: Viewer, episodeId: string, input: 
     });
     if (["draft", "ready", "failed"].includes(episode.status)) {
       await tx.update(tables.episodes).set({ status: "processing", updatedAt: now }).where(eq(tables.episodes.id, episodeId));
+      await bumpFeedVersionOfEpisode(tx, episodeId);
     }
   });
   await inngest.send(processRequested.create({ userId: viewer.userId, episodeId, processingId: id }));
@@ -171,6 +173,7 @@ async function settleEpisodeStatus(tx: Db, episodeId: string, failed: boolean) {
   if (!episode || episode.status !== "processing") return;
   const status = episode.audioFileId ? "ready" : failed ? "failed" : "draft";
   await tx.update(tables.episodes).set({ status, updatedAt: new Date() }).where(eq(tables.episodes.id, episodeId));
+  await bumpFeedVersionOfEpisode(tx, episodeId);
 }
 
 /** Cancels the running processing of one of the viewer's episodes. */
@@ -299,6 +302,7 @@ export async function completeProcessing(
           updatedAt: now,
         })
         .where(eq(tables.episodes.id, episode.id));
+      await bumpFeedVersionOfEpisode(tx, episode.id);
       if (same) await storage.delete(key).catch(() => undefined);
     });
   } catch (err) {

@@ -1,6 +1,6 @@
 import "server-only";
-import { and, desc, eq, inArray } from "drizzle-orm";
-import { db, tables } from "@/db";
+import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { db, getConnection, tables } from "@/db";
 import { notFound } from "@/lib/errors";
 import { getStorage } from "@/lib/storage";
 
@@ -38,6 +38,8 @@ export interface PublicPodcast {
   locked: boolean;
   newFeedUrl: string | null;
   cover: PublicFile | null;
+  /** Changes with every write that can alter the feed (lib/data/feed-version.ts). */
+  feedVersion: string;
   updatedAt: Date;
 }
 
@@ -107,6 +109,7 @@ function toPublicPodcast(row: PodcastRow, cover: PublicFile | null): PublicPodca
     locked: row.locked,
     newFeedUrl: row.newFeedUrl,
     cover,
+    feedVersion: row.feedVersion,
     updatedAt: row.updatedAt,
   };
 }
@@ -150,6 +153,76 @@ function toPublicEpisodes(rows: EpisodeRow[], files: Awaited<ReturnType<typeof f
     });
   }
   return out;
+}
+
+// The two queries of every feed and enclosure request, prepared once per connection: building
+// a query with drizzle costs more than SQLite takes to answer it.
+type Prepared<T> = { execute(values: Record<string, string>): Promise<T[]> | T[] };
+const prepared = new WeakMap<object, { feedVersion: Prepared<{ id: string; feedVersion: string }>; enclosure: Prepared<Enclosure> }>();
+
+function queries() {
+  const conn = getConnection();
+  let q = prepared.get(conn);
+  if (!q) {
+    const { podcasts: p, episodes: e, mediaFiles: f } = conn.tables;
+    const prepare = <T>(name: string, query: { prepare(name?: string): unknown }) =>
+      (conn.dialect === "postgres" ? query.prepare(name) : query.prepare()) as Prepared<T>;
+    q = {
+      feedVersion: prepare(
+        "public_feed_version",
+        conn.db
+          .select({ id: p.id, feedVersion: p.feedVersion })
+          .from(p)
+          .where(and(eq(p.slug, sql.placeholder("slug")), eq(p.isPrivate, false))),
+      ),
+      enclosure: prepare(
+        "public_enclosure",
+        conn.db
+          .select({
+            podcastId: p.id,
+            episodeId: e.id,
+            durationSeconds: e.durationSeconds,
+            audio: { id: f.id, storageKey: f.storageKey, mimeType: f.mimeType, sha256: f.sha256 },
+          })
+          .from(e)
+          .innerJoin(p, eq(p.id, e.podcastId))
+          .innerJoin(f, eq(f.id, e.audioFileId))
+          .where(
+            and(
+              eq(p.slug, sql.placeholder("podcast")),
+              eq(p.isPrivate, false),
+              eq(e.slug, sql.placeholder("episode")),
+              eq(e.status, "published"),
+              isNotNull(e.publishedAt),
+            ),
+          ),
+      ),
+    };
+    prepared.set(conn, q);
+  }
+  return q;
+}
+
+/** The id and feed version of a public podcast, by slug: all a feed's ETag needs. */
+export async function getPublicFeedVersion(slug: string): Promise<{ id: string; feedVersion: string }> {
+  const [row] = await queries().feedVersion.execute({ slug });
+  if (!row) throw notFound("Podcast");
+  return row;
+}
+
+/** What the enclosure route needs of a published episode: its audio file and ids. */
+export interface Enclosure {
+  podcastId: string;
+  episodeId: string;
+  durationSeconds: number | null;
+  audio: { id: string; storageKey: string; mimeType: string; sha256: string };
+}
+
+/** A published episode's enclosure, by slugs, in one query. */
+export async function getPublishedEnclosure(podcastSlug: string, episodeSlug: string): Promise<Enclosure> {
+  const [row] = await queries().enclosure.execute({ podcast: podcastSlug, episode: episodeSlug });
+  if (!row) throw notFound("Episode");
+  return row;
 }
 
 /** A public podcast's published episodes, newest first. */

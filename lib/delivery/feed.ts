@@ -1,0 +1,113 @@
+import "server-only";
+import zlib from "node:zlib";
+import { getPublicFeedVersion, getPublicPodcast, listPublishedEpisodes } from "@/lib/data/public";
+import { getEnv } from "@/lib/env";
+import { isAppError } from "@/lib/errors";
+import { buildFeed, feedEtag, lastModified } from "@/lib/feed";
+import { isHttpsRequest, resourceSecurityHeaders } from "@/lib/http/security-headers";
+import { publicBaseUrl } from "@/lib/urls";
+import type { DeliveryAnswer, DeliveryRequest } from "./types";
+
+/**
+ * The RSS feed answer, shared by the Next route and `npm start`'s fast path. Podcast apps poll
+ * feeds all day, mostly to hear 304: the ETag comes from the podcast row alone (its feed
+ * version), and the built XML (and its gzip) is kept in memory under that version, so a 304 or
+ * a repeated 200 costs one indexed query. Another instance's write changes the version in the
+ * database, so no instance serves a stale feed.
+ */
+
+interface BuiltFeed {
+  version: string;
+  etag: string;
+  lastModified: string;
+  xml: Buffer;
+  gzip: Buffer;
+}
+
+// On globalThis: the route's bundle and instrumentation's (the fast path) share one cache.
+const holder = globalThis as unknown as { __podcastproFeeds?: { built: Map<string, BuiltFeed>; building: Map<string, Promise<BuiltFeed>> } };
+const cache = (holder.__podcastproFeeds ??= { built: new Map(), building: new Map() });
+const MAX_CACHED = 256;
+
+const CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=600";
+
+async function build(slug: string, base: string): Promise<BuiltFeed> {
+  const podcast = await getPublicPodcast(slug);
+  const episodes = await listPublishedEpisodes(podcast.id);
+  const xml = Buffer.from(buildFeed(podcast, episodes, base));
+  // Compressed once per version rather than by Next on every 200 (apps ask for gzip).
+  const gzip = await new Promise<Buffer>((resolve, reject) => zlib.gzip(xml, (err, out) => (err ? reject(err) : resolve(out))));
+  return { version: podcast.feedVersion, etag: feedEtag(podcast, base), lastModified: lastModified(podcast, episodes).toUTCString(), xml, gzip };
+}
+
+/** The built feed of this version, from memory or built once however many ask at the same time. */
+async function builtFeed(slug: string, podcast: { id: string; feedVersion: string }, base: string): Promise<BuiltFeed> {
+  const key = `${podcast.id}|${base}`;
+  const hit = cache.built.get(key);
+  if (hit && hit.version === podcast.feedVersion) return hit;
+  const buildKey = `${key}|${podcast.feedVersion}`;
+  let pending = cache.building.get(buildKey);
+  if (!pending) {
+    pending = build(slug, base).finally(() => cache.building.delete(buildKey));
+    cache.building.set(buildKey, pending);
+  }
+  const feed = await pending;
+  cache.built.delete(key); // re-inserted last: the map's order is least recently built first
+  if (cache.built.size >= MAX_CACHED) cache.built.delete(cache.built.keys().next().value!);
+  cache.built.set(key, feed);
+  return feed;
+}
+
+/** Whether Accept-Encoding allows gzip (a q=0 refuses it; `*` stands for it). */
+export function acceptsGzip(acceptEncoding: string | null | undefined): boolean {
+  if (!acceptEncoding) return false;
+  let gzip: number | null = null;
+  let any: number | null = null;
+  for (const part of acceptEncoding.split(",")) {
+    const [name, ...params] = part.trim().toLowerCase().split(";");
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)).find(Boolean);
+    const weight = q ? Number(q[1]) : 1;
+    if (name === "gzip" || name === "x-gzip") gzip = weight;
+    else if (name === "*") any = weight;
+  }
+  return (gzip ?? any ?? 0) > 0;
+}
+
+/** A plain-text answer (404, 500) with the same security headers. */
+export function textAnswer(status: number, message: string, security: Record<string, string>): DeliveryAnswer {
+  const body = Buffer.from(message);
+  return { status, headers: { ...security, "Content-Type": "text/plain; charset=utf-8", "Content-Length": String(body.length) }, body };
+}
+
+/** The answer to GET or HEAD of /p/<slug>/feed.xml. */
+export async function answerFeed(slug: string, req: DeliveryRequest): Promise<DeliveryAnswer> {
+  const security = resourceSecurityHeaders({ https: isHttpsRequest(req.header("x-forwarded-proto"), getEnv().PUBLIC_URL), embeddable: true });
+  try {
+    const podcast = await getPublicFeedVersion(slug);
+    const base = publicBaseUrl({ headers: { get: (name) => req.header(name) ?? null }, url: `${req.protocol}://localhost/` });
+    const feed = await builtFeed(slug, podcast, base);
+    const headers: Record<string, string> = {
+      ETag: feed.etag,
+      "Last-Modified": feed.lastModified,
+      "Cache-Control": CACHE_CONTROL,
+      Vary: "Accept-Encoding",
+      ...security,
+    };
+    const inm = req.header("if-none-match");
+    const ims = req.header("if-modified-since");
+    const fresh = inm
+      ? inm.split(",").some((t) => t.trim() === feed.etag || t.trim() === "*")
+      : !!ims && !Number.isNaN(Date.parse(ims)) && Date.parse(feed.lastModified) <= Date.parse(ims);
+    if (fresh) return { status: 304, headers };
+    const gzip = acceptsGzip(req.header("accept-encoding"));
+    const body = gzip ? feed.gzip : feed.xml;
+    headers["Content-Type"] = "application/rss+xml; charset=utf-8";
+    if (gzip) headers["Content-Encoding"] = "gzip";
+    headers["Content-Length"] = String(body.length);
+    return { status: 200, headers, body: req.method === "HEAD" ? null : body };
+  } catch (err) {
+    if (isAppError(err) && err.code === "not_found") return textAnswer(404, "No such podcast.", security);
+    console.error("[feed] failed", err);
+    return textAnswer(500, "The feed could not be generated.", security);
+  }
+}
