@@ -33,7 +33,7 @@ export class AppServer {
 
   constructor(
     readonly name: string,
-    private readonly opts: { dataDir: string; port: number; databaseUrl?: () => string | undefined; authSecret?: string },
+    private readonly opts: { dataDir: string; port: number; databaseUrl?: () => string | undefined; authSecret?: string; env?: Record<string, string> },
   ) {
     this.base = `http://127.0.0.1:${opts.port}`;
     this.ffmpegLog = path.join(opts.dataDir, `ffmpeg-${name}.jsonl`);
@@ -57,6 +57,7 @@ export class AppServer {
     const databaseUrl = this.opts.databaseUrl?.();
     if (databaseUrl) env.DATABASE_URL = databaseUrl;
     if (this.opts.authSecret) env.AUTH_SECRET = this.opts.authSecret; // instances of one deployment share it
+    Object.assign(env, this.opts.env);
     const child = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
       cwd: root,
       env,

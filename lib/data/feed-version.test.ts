@@ -94,7 +94,7 @@ const cases: Record<string, Case[]> = {
   ],
   "podcasts.ts:updatePodcast": [
     { alters: true, run: async () => { const s = await show(); return across(s.slug, () => updatePodcast(s.viewer, s.podcast.id, { title: "Renamed show" })); } },
-    { alters: true, run: async () => { const s = await show(); return across(s.slug, () => updatePodcast(s.viewer, s.podcast.id, { newFeedUrl: "https://elsewhere.example/feed" })); } },
+    { alters: true, run: async () => { const s = await show(); return across(s.slug, () => updatePodcast(s.viewer, s.podcast.id, { copyright: "© Somebody else" })); } },
   ],
   "podcasts.ts:deletePodcast": [{ alters: true, run: async () => { const s = await show(); return across(s.slug, () => deletePodcast(s.viewer, s.podcast.id)); } }],
   "episodes.ts:createEpisode": [{ alters: false, run: async () => { const s = await show(); return across(s.slug, () => createEpisode(s.viewer, s.podcast.id, { title: "A draft" } as Parameters<typeof createEpisode>[2])); } }],
