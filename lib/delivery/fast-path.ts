@@ -18,6 +18,10 @@ const AUDIO = /^\/p\/([^/?#]+)\/([^/?#]+)\/audio\.mp3(?:\?|$)/;
 
 const installed = Symbol.for("podcastpro.deliveryFastPath");
 
+// Next adds its router's request headers to Vary on every app route's response (base-server's
+// setVaryHeader); sent the same here, so that a cache sees one resource whichever path answered.
+const NEXT_VARY = "rsc, next-router-state-tree, next-router-prefetch, next-router-segment-prefetch";
+
 /** Patches the Node server's request dispatch once per process. */
 export function installDeliveryFastPath() {
   const proto = http.Server.prototype as http.Server & { [installed]?: true };
@@ -39,7 +43,7 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse): boolean {
   let m = FEED.exec(url);
   try {
     if (m) {
-      answer = answerFeed(decodeURIComponent(m[1]!), deliveryRequest(req));
+      answer = answerFeed(decodeURIComponent(m[1]!), deliveryRequest(req), { precompressed: true });
     } else if ((m = AUDIO.exec(url))) {
       answer = answerAudio(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!), deliveryRequest(req));
     } else {
@@ -62,18 +66,22 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse): boolean {
 function deliveryRequest(req: http.IncomingMessage): DeliveryRequest {
   tagPeer(req); // as for every request Next sees: analytics must get the real client address
   const headers = req.headers;
+  const protocol = (req.socket as TLSSocket).encrypted ? "https" : "http";
   return {
     method: req.method!,
     header: (name) => {
       const v = headers[name];
+      // What Next's base server fills in when no proxy sent it (x-forwarded-proto ??= …).
+      if (v === undefined && name === "x-forwarded-proto") return protocol;
       return Array.isArray(v) ? v.join(", ") : v;
     },
-    protocol: (req.socket as TLSSocket).encrypted ? "https" : "http",
+    protocol,
   };
 }
 
 function send(req: http.IncomingMessage, res: http.ServerResponse, answer: DeliveryAnswer) {
-  res.writeHead(answer.status, answer.headers);
+  const vary = answer.headers.Vary;
+  res.writeHead(answer.status, { ...answer.headers, Vary: vary ? `${NEXT_VARY}, ${vary}` : NEXT_VARY });
   if (!answer.stream) {
     res.end(req.method === "HEAD" ? undefined : (answer.body ?? undefined));
     return;

@@ -22,6 +22,7 @@ interface BuiltFeed {
   lastModified: string;
   xml: Buffer;
   gzip: Buffer;
+  deflate?: Buffer;
 }
 
 // On globalThis: the route's bundle and instrumentation's (the fast path) share one cache.
@@ -58,29 +59,46 @@ async function builtFeed(slug: string, podcast: { id: string; feedVersion: strin
   return feed;
 }
 
-/** Whether Accept-Encoding allows gzip (a q=0 refuses it; `*` stands for it). */
-export function acceptsGzip(acceptEncoding: string | null | undefined): boolean {
-  if (!acceptEncoding) return false;
-  let gzip: number | null = null;
-  let any: number | null = null;
-  for (const part of acceptEncoding.split(",")) {
+// Below this Next's compression (and so this) sends a body as it is.
+const COMPRESS_THRESHOLD = 1024;
+
+/**
+ * The encoding to send, as Next's compression middleware (negotiator) picks it: the acceptable
+ * one of gzip, deflate and identity with the highest q-value (`*` stands for any not named;
+ * ties go to the one named first), then gzip whenever deflate won but gzip is acceptable.
+ */
+export function chooseEncoding(acceptEncoding: string | null | undefined): "gzip" | "deflate" | "identity" {
+  if (!acceptEncoding) return "identity";
+  const named = new Map<string, { q: number; at: number }>();
+  acceptEncoding.split(",").forEach((part, at) => {
     const [name, ...params] = part.trim().toLowerCase().split(";");
-    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)).find(Boolean);
-    const weight = q ? Number(q[1]) : 1;
-    if (name === "gzip" || name === "x-gzip") gzip = weight;
-    else if (name === "*") any = weight;
+    const m = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)).find(Boolean);
+    if (name) named.set(name === "x-gzip" ? "gzip" : name, { q: m ? Number(m[1]) : 1, at });
+  });
+  const rank = (e: string) => named.get(e) ?? named.get("*") ?? { q: e === "identity" ? 1 : 0, at: Infinity };
+  let best: "gzip" | "deflate" | "identity" | null = null;
+  for (const e of ["gzip", "deflate", "identity"] as const) {
+    const r = rank(e);
+    if (r.q <= 0) continue;
+    const b = best && rank(best);
+    if (!b || r.q > b.q || (r.q === b.q && r.at < b.at)) best = e;
   }
-  return (gzip ?? any ?? 0) > 0;
+  if (best === "deflate" && rank("gzip").q > 0) best = "gzip";
+  return best ?? "identity";
 }
 
 /** A plain-text answer (404, 500) with the same security headers. */
 export function textAnswer(status: number, message: string, security: Record<string, string>): DeliveryAnswer {
   const body = Buffer.from(message);
-  return { status, headers: { ...security, "Content-Type": "text/plain; charset=utf-8", "Content-Length": String(body.length) }, body };
+  // Vary: as Next's compression says of any text, though these are too short to compress.
+  return { status, headers: { ...security, "Content-Type": "text/plain; charset=utf-8", "Content-Length": String(body.length), Vary: "Accept-Encoding" }, body };
 }
 
-/** The answer to GET or HEAD of /p/<slug>/feed.xml. */
-export async function answerFeed(slug: string, req: DeliveryRequest): Promise<DeliveryAnswer> {
+/**
+ * The answer to GET or HEAD of /p/<slug>/feed.xml. `precompressed`: send the cached gzip or
+ * deflate the client accepts (the fast path); without it the server compresses (Next, a CDN).
+ */
+export async function answerFeed(slug: string, req: DeliveryRequest, opts: { precompressed?: boolean } = {}): Promise<DeliveryAnswer> {
   const security = resourceSecurityHeaders({ https: isHttpsRequest(req.header("x-forwarded-proto"), getEnv().PUBLIC_URL), embeddable: true });
   try {
     const podcast = await getPublicFeedVersion(slug);
@@ -99,10 +117,12 @@ export async function answerFeed(slug: string, req: DeliveryRequest): Promise<De
       ? inm.split(",").some((t) => t.trim() === feed.etag || t.trim() === "*")
       : !!ims && !Number.isNaN(Date.parse(ims)) && Date.parse(feed.lastModified) <= Date.parse(ims);
     if (fresh) return { status: 304, headers };
-    const gzip = acceptsGzip(req.header("accept-encoding"));
-    const body = gzip ? feed.gzip : feed.xml;
+    // Never for HEAD, as Next's compression: the length is the plain body's.
+    const compress = opts.precompressed && req.method !== "HEAD" && feed.xml.length >= COMPRESS_THRESHOLD;
+    const encoding = compress ? chooseEncoding(req.header("accept-encoding")) : "identity";
+    const body = encoding === "gzip" ? feed.gzip : encoding === "deflate" ? (feed.deflate ??= zlib.deflateSync(feed.xml)) : feed.xml;
     headers["Content-Type"] = "application/rss+xml; charset=utf-8";
-    if (gzip) headers["Content-Encoding"] = "gzip";
+    if (encoding !== "identity") headers["Content-Encoding"] = encoding;
     headers["Content-Length"] = String(body.length);
     return { status: 200, headers, body: req.method === "HEAD" ? null : body };
   } catch (err) {
