@@ -104,6 +104,8 @@ async function seed(dir: string) {
 }
 
 interface Result {
+  /** CPU time the server process spent per request (µs): what load on the machine cannot hide. */
+  cpuPerReq: number;
   rps: number;
   bytesPerSec: number;
   p50: number;
@@ -112,12 +114,21 @@ interface Result {
   statuses: string;
 }
 
-function cannon(opts: autocannon.Options): Promise<Result> {
+/** User + system CPU time of a process so far, in µs (/proc, clock ticks of 10 ms). */
+function cpuMicros(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+function cannon(pid: number, opts: autocannon.Options): Promise<Result> {
+  const cpu0 = cpuMicros(pid);
   return new Promise((resolve, reject) => {
     autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts }, (err, r) => {
       if (err) return reject(err);
       const codes = r.statusCodeStats as unknown as Record<string, { count: number }> | undefined;
       resolve({
+        cpuPerReq: (cpuMicros(pid) - cpu0) / Math.max(1, r.requests.total),
         rps: r.requests.average,
         bytesPerSec: r.throughput.average,
         p50: r.latency.p50,
@@ -130,13 +141,14 @@ function cannon(opts: autocannon.Options): Promise<Result> {
 }
 
 /** Alternating app and bare runs; averages of the rounds (p99: the worst round). */
-async function compare(app: autocannon.Options, bare: autocannon.Options) {
+async function compare(pids: { app: number; bare: number }, app: autocannon.Options, bare: autocannon.Options) {
   const runs: { app: Result[]; bare: Result[] } = { app: [], bare: [] };
   for (let i = 0; i < ROUNDS; i++) {
-    runs.app.push(await cannon(app));
-    runs.bare.push(await cannon(bare));
+    runs.app.push(await cannon(pids.app, app));
+    runs.bare.push(await cannon(pids.bare, bare));
   }
   const merge = (rs: Result[]): Result => ({
+    cpuPerReq: rs.reduce((a, r) => a + r.cpuPerReq, 0) / rs.length,
     rps: rs.reduce((a, r) => a + r.rps, 0) / rs.length,
     bytesPerSec: rs.reduce((a, r) => a + r.bytesPerSec, 0) / rs.length,
     p50: rs.reduce((a, r) => a + r.p50, 0) / rs.length,
@@ -232,15 +244,15 @@ async function main() {
       { name: "audio whole 8 MiB", expect: "200", bytes: true, app: { url: audioUrl }, bare: { url: `${bare.url}/audio.mp3` }, goal: 0.95 },
     ];
     console.log(`${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s per side and case (loopback, ${os.cpus().length} cores)`);
-    console.log(`${"case".padEnd(20)} ${"app req/s".padStart(10)} ${"bare req/s".padStart(10)} ${"ratio".padStart(6)} ${"goal".padStart(5)}  app p50/p99 ms  bare p50/p99 ms`);
+    console.log(`${"case".padEnd(20)} ${"app req/s".padStart(10)} ${"bare req/s".padStart(10)} ${"ratio".padStart(6)} ${"goal".padStart(5)}  app p50/p99 ms  bare p50/p99 ms  CPU µs/req app/bare`);
     for (const c of cases) {
       if (ONLY && !ONLY.some((w) => c.name.includes(w))) continue;
-      const { app, bare: ref } = await compare(c.app, c.bare);
+      const { app, bare: ref } = await compare({ app: server.pid!, bare: bare.child.pid! }, c.app, c.bare);
       const ratio = c.bytes ? app.bytesPerSec / ref.bytesPerSec : app.rps / ref.rps;
       const wrong = !app.statuses.split(/[ /]+/).filter(Boolean).every((s) => s.startsWith(`${c.expect}×`));
       const extra = c.bytes ? `  (${(app.bytesPerSec / 2 ** 20).toFixed(0)} vs ${(ref.bytesPerSec / 2 ** 20).toFixed(0)} MiB/s)` : "";
       console.log(
-        `${c.name.padEnd(20)} ${app.rps.toFixed(0).padStart(10)} ${ref.rps.toFixed(0).padStart(10)} ${ratio.toFixed(3).padStart(6)} ${c.goal.toFixed(2).padStart(5)}  ${`${app.p50.toFixed(1)}/${app.p99}`.padStart(13)}  ${`${ref.p50.toFixed(1)}/${ref.p99}`.padStart(15)}${extra}${ratio < c.goal ? "  BELOW GOAL" : ""}${app.errors || wrong ? `  ERRORS: ${app.errors}, statuses ${app.statuses}` : ""}`,
+        `${c.name.padEnd(20)} ${app.rps.toFixed(0).padStart(10)} ${ref.rps.toFixed(0).padStart(10)} ${ratio.toFixed(3).padStart(6)} ${c.goal.toFixed(2).padStart(5)}  ${`${app.p50.toFixed(1)}/${app.p99}`.padStart(13)}  ${`${ref.p50.toFixed(1)}/${ref.p99}`.padStart(15)}  ${`${app.cpuPerReq.toFixed(0)}/${ref.cpuPerReq.toFixed(0)}`.padStart(18)}${extra}${ratio < c.goal ? "  BELOW GOAL" : ""}${app.errors || wrong ? `  ERRORS: ${app.errors}, statuses ${app.statuses}` : ""}`,
       );
       if (app.errors || wrong) failed = true;
     }

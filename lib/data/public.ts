@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, Placeholder, sql } from "drizzle-orm";
 import { db, getConnection, tables } from "@/db";
 import { notFound } from "@/lib/errors";
 import { getStorage } from "@/lib/storage";
@@ -156,8 +156,10 @@ function toPublicEpisodes(rows: EpisodeRow[], files: Awaited<ReturnType<typeof f
 }
 
 // The two queries of every feed and enclosure request, prepared once per connection: building
-// a query with drizzle costs more than SQLite takes to answer it.
+// a query with drizzle costs more than SQLite takes to answer it, and so does drizzle's mapping
+// of a prepared one's rows (on SQLite the statement drizzle wrote runs on the driver directly).
 type Prepared<T> = { execute(values: Record<string, string>): Promise<T[]> | T[] };
+type Query = { prepare(name?: string): unknown; toSQL(): { sql: string; params: unknown[] } };
 const prepared = new WeakMap<object, { feedVersion: Prepared<{ id: string; feedVersion: string }>; enclosure: Prepared<Enclosure> }>();
 
 function queries() {
@@ -165,8 +167,13 @@ function queries() {
   let q = prepared.get(conn);
   if (!q) {
     const { podcasts: p, episodes: e, mediaFiles: f } = conn.tables;
-    const prepare = <T>(name: string, query: { prepare(name?: string): unknown }) =>
-      (conn.dialect === "postgres" ? query.prepare(name) : query.prepare()) as Prepared<T>;
+    const prepare = <T>(name: string, query: Query, fromRow: (row: unknown[]) => T): Prepared<T> => {
+      if (conn.dialect === "postgres") return query.prepare(name) as Prepared<T>;
+      const { sql: text, params } = query.toSQL();
+      const statement = conn.sqlite!.prepare(text).raw();
+      const named = params.map((p) => (p instanceof Placeholder ? p.name : null));
+      return { execute: (values) => (statement.all(...params.map((p, i) => (named[i] ? values[named[i]!] : p))) as unknown[][]).map(fromRow) };
+    };
     q = {
       feedVersion: prepare(
         "public_feed_version",
@@ -174,6 +181,7 @@ function queries() {
           .select({ id: p.id, feedVersion: p.feedVersion })
           .from(p)
           .where(and(eq(p.slug, sql.placeholder("slug")), eq(p.isPrivate, false))),
+        ([id, feedVersion]) => ({ id: id as string, feedVersion: feedVersion as string }),
       ),
       enclosure: prepare(
         "public_enclosure",
@@ -196,6 +204,12 @@ function queries() {
               isNotNull(e.publishedAt),
             ),
           ),
+        ([podcastId, episodeId, durationSeconds, id, storageKey, mimeType, sha256]) => ({
+          podcastId: podcastId as string,
+          episodeId: episodeId as string,
+          durationSeconds: durationSeconds as number | null,
+          audio: { id: id as string, storageKey: storageKey as string, mimeType: mimeType as string, sha256: sha256 as string },
+        }),
       ),
     };
     prepared.set(conn, q);

@@ -21,8 +21,10 @@ interface BuiltFeed {
   etag: string;
   lastModified: string;
   xml: Buffer;
-  gzip: Buffer;
-  deflate?: Buffer;
+  /** Compressed copies, made once (null while a large one is being made). */
+  encoded: { gzip?: Buffer | null; deflate?: Buffer | null };
+  /** The headers of a 304, and of a 200 before its encoding, per scheme (HSTS or not). */
+  headers: Map<boolean, Record<string, string>>;
 }
 
 // On globalThis: the route's bundle and instrumentation's (the fast path) share one cache.
@@ -36,9 +38,42 @@ async function build(slug: string, base: string): Promise<BuiltFeed> {
   const podcast = await getPublicPodcast(slug);
   const episodes = await listPublishedEpisodes(podcast.id);
   const xml = Buffer.from(buildFeed(podcast, episodes, base));
-  // Compressed once per version rather than by Next on every 200 (apps ask for gzip).
-  const gzip = await new Promise<Buffer>((resolve, reject) => zlib.gzip(xml, (err, out) => (err ? reject(err) : resolve(out))));
-  return { version: podcast.feedVersion, etag: feedEtag(podcast, base), lastModified: lastModified(podcast, episodes).toUTCString(), xml, gzip };
+  const feed: BuiltFeed = { version: podcast.feedVersion, etag: feedEtag(podcast, base), lastModified: lastModified(podcast, episodes).toUTCString(), xml, encoded: {}, headers: new Map() };
+  encodedBody(feed, "gzip"); // most apps ask for it
+  return feed;
+}
+
+// Compressing a small feed takes well under a millisecond; a large one (1,000 episodes: a
+// megabyte or more) is compressed off the event loop, and sent plain until it is ready.
+const COMPRESS_INLINE = 64 * 1024;
+
+/** The feed in `encoding`, compressed once per version rather than by Next on every 200; null while not ready. */
+function encodedBody(feed: BuiltFeed, encoding: "gzip" | "deflate"): Buffer | null {
+  const done = feed.encoded[encoding];
+  if (done !== undefined) return done;
+  const zip = encoding === "gzip" ? zlib.gzip : zlib.deflate;
+  if (feed.xml.length <= COMPRESS_INLINE) return (feed.encoded[encoding] = (encoding === "gzip" ? zlib.gzipSync : zlib.deflateSync)(feed.xml));
+  feed.encoded[encoding] = null;
+  zip(feed.xml, (err, out) => {
+    if (err) console.error("[feed] could not compress", err.message);
+    feed.encoded[encoding] = err ? undefined : out;
+  });
+  return null;
+}
+
+function feedHeaders(feed: BuiltFeed, https: boolean): Record<string, string> {
+  let headers = feed.headers.get(https);
+  if (!headers) {
+    headers = {
+      ETag: feed.etag,
+      "Last-Modified": feed.lastModified,
+      "Cache-Control": CACHE_CONTROL,
+      Vary: "Accept-Encoding",
+      ...resourceSecurityHeaders({ https, embeddable: true }),
+    };
+    feed.headers.set(https, headers);
+  }
+  return headers;
 }
 
 /** The built feed of this version, from memory or built once however many ask at the same time. */
@@ -99,18 +134,12 @@ export function textAnswer(status: number, message: string, security: Record<str
  * deflate the client accepts (the fast path); without it the server compresses (Next, a CDN).
  */
 export async function answerFeed(slug: string, req: DeliveryRequest, opts: { precompressed?: boolean } = {}): Promise<DeliveryAnswer> {
-  const security = resourceSecurityHeaders({ https: isHttpsRequest(req.header("x-forwarded-proto"), getEnv().PUBLIC_URL), embeddable: true });
+  const https = isHttpsRequest(req.header("x-forwarded-proto"), getEnv().PUBLIC_URL);
   try {
     const podcast = await getPublicFeedVersion(slug);
     const base = publicBaseUrl({ headers: { get: (name) => req.header(name) ?? null }, url: `${req.protocol}://localhost/` });
     const feed = await builtFeed(slug, podcast, base);
-    const headers: Record<string, string> = {
-      ETag: feed.etag,
-      "Last-Modified": feed.lastModified,
-      "Cache-Control": CACHE_CONTROL,
-      Vary: "Accept-Encoding",
-      ...security,
-    };
+    const headers = feedHeaders(feed, https);
     const inm = req.header("if-none-match");
     const ims = req.header("if-modified-since");
     const fresh = inm
@@ -120,12 +149,14 @@ export async function answerFeed(slug: string, req: DeliveryRequest, opts: { pre
     // Never for HEAD, as Next's compression: the length is the plain body's.
     const compress = opts.precompressed && req.method !== "HEAD" && feed.xml.length >= COMPRESS_THRESHOLD;
     const encoding = compress ? chooseEncoding(req.header("accept-encoding")) : "identity";
-    const body = encoding === "gzip" ? feed.gzip : encoding === "deflate" ? (feed.deflate ??= zlib.deflateSync(feed.xml)) : feed.xml;
-    headers["Content-Type"] = "application/rss+xml; charset=utf-8";
-    if (encoding !== "identity") headers["Content-Encoding"] = encoding;
-    headers["Content-Length"] = String(body.length);
-    return { status: 200, headers, body: req.method === "HEAD" ? null : body };
+    const encoded = encoding === "identity" ? null : encodedBody(feed, encoding);
+    const body = encoded ?? feed.xml;
+    const sent: Record<string, string> = { ...headers, "Content-Type": "application/rss+xml; charset=utf-8" };
+    if (encoded) sent["Content-Encoding"] = encoding;
+    sent["Content-Length"] = String(body.length);
+    return { status: 200, headers: sent, body: req.method === "HEAD" ? null : body };
   } catch (err) {
+    const security = resourceSecurityHeaders({ https, embeddable: true });
     if (isAppError(err) && err.code === "not_found") return textAnswer(404, "No such podcast.", security);
     console.error("[feed] failed", err);
     return textAnswer(500, "The feed could not be generated.", security);
