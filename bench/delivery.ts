@@ -159,31 +159,43 @@ async function compare(pids: { app: number; bare: number }, app: autocannon.Opti
   return { app: merge(runs.app), bare: merge(runs.bare) };
 }
 
-/** A bare Node http server in its own process, serving the same feed and audio bytes. */
-async function startBare(feedFile: string, etag: string, audioPath: string): Promise<{ url: string; child: ChildProcess }> {
+/** The headers a response of the app carried, but those Node adds itself (and the length). */
+function sentHeaders(res: Response): Record<string, string> {
+  const out: Record<string, string> = {};
+  res.headers.forEach((value, name) => {
+    if (!["date", "connection", "keep-alive", "transfer-encoding", "content-length", "content-range"].includes(name)) out[name] = value;
+  });
+  return out;
+}
+
+/**
+ * A bare Node http server in its own process sending the same bytes: the feed, and the same
+ * headers as the app's answers (so the comparison is of the work, not of header counts).
+ */
+async function startBare(feedFile: string, etag: string, audioPath: string, headers: Record<string, Record<string, string>>): Promise<{ url: string; child: ChildProcess }> {
   const code = `
     const http = require("node:http"), fs = require("node:fs");
     const feed = fs.readFileSync(process.argv[1]);
     const etag = process.argv[2];
     const audio = process.argv[3];
+    const headers = JSON.parse(process.argv[4]);
     const size = fs.statSync(audio).size;
-    const feedHeaders = { ETag: etag, "Cache-Control": "public, max-age=300", "Content-Type": "application/rss+xml; charset=utf-8" };
     http.createServer((req, res) => {
       if (req.url.startsWith("/feed.xml")) {
         if (req.headers["if-none-match"] === etag) {
-          res.writeHead(304, feedHeaders);
+          res.writeHead(304, headers.feed304);
           return res.end();
         }
-        res.writeHead(200, { ...feedHeaders, "Content-Length": feed.length });
+        res.writeHead(200, { ...headers.feed200, "Content-Length": feed.length });
         return res.end(feed);
       }
       const m = /bytes=(\\d+)-(\\d+)/.exec(req.headers.range || "");
       const start = m ? Number(m[1]) : 0, end = m ? Number(m[2]) : size - 1;
-      res.writeHead(m ? 206 : 200, { "Content-Type": "audio/mpeg", "Accept-Ranges": "bytes", "Content-Length": end - start + 1,
+      res.writeHead(m ? 206 : 200, { ...headers.audio, "Content-Length": end - start + 1,
         ...(m ? { "Content-Range": "bytes " + start + "-" + end + "/" + size } : {}) });
       fs.createReadStream(audio, { start, end }).pipe(res);
     }).listen(0, "127.0.0.1", function () { process.stdout.write(String(this.address().port) + "\\n"); });`;
-  const child = spawn(process.execPath, ["-e", code, feedFile, etag, audioPath], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["-e", code, feedFile, etag, audioPath, JSON.stringify(headers)], { stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<string>((resolve) => child.stdout!.once("data", (c: Buffer) => resolve(c.toString().trim())));
   return { url: `http://127.0.0.1:${port}`, child };
 }
@@ -234,7 +246,7 @@ async function main() {
     if (notModified.status !== 304) throw new Error(`a conditional feed request answered ${notModified.status}, not 304`);
     const ranged = await fetch(audioUrl, { headers: { range: "bytes=0-65535" } });
     if (ranged.status !== 206 || (await ranged.arrayBuffer()).byteLength !== RANGE_BYTES) throw new Error(`a ranged audio request answered ${ranged.status}`);
-    bare = await startBare(feedFile, etag, audioPath);
+    bare = await startBare(feedFile, etag, audioPath, { feed200: sentHeaders(first), feed304: sentHeaders(notModified), audio: sentHeaders(ranged) });
 
     const rangeReq = [{ setupRequest: (req: autocannon.Request) => ({ ...req, headers: { ...req.headers, range: randomRange() } }) }];
     const cases: Array<{ name: string; expect: string; bytes?: boolean; app: autocannon.Options; bare: autocannon.Options; goal: number }> = [

@@ -288,10 +288,31 @@ export async function getPublishedWaveform(podcastSlug: string, episodeSlug: str
   return row?.waveform ?? null;
 }
 
+// A stored object never changes under its key (each stored file gets a new one), so its size and
+// time are kept a few seconds: under load the stat cost more than the rest of a range request.
+// Briefly, so that a file gone from storage answers 404 again soon.
+const statCache = new Map<string, { stat: { size: number; mtime: Date }; until: number }>();
+const STAT_TTL_MS = 5_000;
+const MAX_STATS = 10_000;
+
+async function statStored(storageKey: string): Promise<{ size: number; mtime: Date } | null> {
+  const now = Date.now();
+  const hit = statCache.get(storageKey);
+  if (hit && hit.until > now) return hit.stat;
+  const stat = await getStorage().stat(storageKey);
+  if (stat) {
+    if (statCache.size >= MAX_STATS) statCache.delete(statCache.keys().next().value!);
+    statCache.set(storageKey, { stat, until: now + STAT_TTL_MS });
+  } else {
+    statCache.delete(storageKey);
+  }
+  return stat;
+}
+
 /** A readable stored file: stat and stream, for the public delivery routes. */
 export async function openStoredFile(file: { storageKey: string; mimeType: string; sha256?: string; id: string }) {
   const storage = getStorage();
-  const stat = await storage.stat(file.storageKey);
+  const stat = await statStored(file.storageKey);
   if (!stat) throw notFound("File");
   return {
     size: stat.size,

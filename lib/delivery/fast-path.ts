@@ -79,9 +79,17 @@ function deliveryRequest(req: http.IncomingMessage): DeliveryRequest {
   };
 }
 
+// Answers' header objects that are cached (a feed's) are merged with NEXT_VARY once.
+const withNextVary = new WeakMap<Record<string, string>, Record<string, string>>();
+
 function send(req: http.IncomingMessage, res: http.ServerResponse, answer: DeliveryAnswer) {
-  const vary = answer.headers.Vary;
-  res.writeHead(answer.status, { ...answer.headers, Vary: vary ? `${NEXT_VARY}, ${vary}` : NEXT_VARY });
+  let headers = withNextVary.get(answer.headers);
+  if (!headers) {
+    const vary = answer.headers.Vary;
+    headers = { ...answer.headers, Vary: vary ? `${NEXT_VARY}, ${vary}` : NEXT_VARY };
+    withNextVary.set(answer.headers, headers);
+  }
+  res.writeHead(answer.status, headers);
   if (!answer.stream) {
     res.end(req.method === "HEAD" ? undefined : (answer.body ?? undefined));
     return;

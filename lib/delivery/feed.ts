@@ -23,8 +23,8 @@ interface BuiltFeed {
   xml: Buffer;
   /** Compressed copies, made once (null while a large one is being made). */
   encoded: { gzip?: Buffer | null; deflate?: Buffer | null };
-  /** The headers of a 304, and of a 200 before its encoding, per scheme (HSTS or not). */
-  headers: Map<boolean, Record<string, string>>;
+  /** Response headers, made once: per scheme (HSTS or not), and for a 200 per encoding. */
+  headers: Map<string, Record<string, string>>;
 }
 
 // On globalThis: the route's bundle and instrumentation's (the fast path) share one cache.
@@ -61,8 +61,10 @@ function encodedBody(feed: BuiltFeed, encoding: "gzip" | "deflate"): Buffer | nu
   return null;
 }
 
-function feedHeaders(feed: BuiltFeed, https: boolean): Record<string, string> {
-  let headers = feed.headers.get(https);
+/** The headers of a 304 (`body` null) or of a 200 with this body, made once per feed version. */
+function feedHeaders(feed: BuiltFeed, https: boolean, body: { encoding: string; length: number } | null): Record<string, string> {
+  const key = body ? `${https}|${body.encoding}|${body.length}` : String(https);
+  let headers = feed.headers.get(key);
   if (!headers) {
     headers = {
       ETag: feed.etag,
@@ -71,7 +73,12 @@ function feedHeaders(feed: BuiltFeed, https: boolean): Record<string, string> {
       Vary: "Accept-Encoding",
       ...resourceSecurityHeaders({ https, embeddable: true }),
     };
-    feed.headers.set(https, headers);
+    if (body) {
+      headers["Content-Type"] = "application/rss+xml; charset=utf-8";
+      if (body.encoding !== "identity") headers["Content-Encoding"] = body.encoding;
+      headers["Content-Length"] = String(body.length);
+    }
+    feed.headers.set(key, headers);
   }
   return headers;
 }
@@ -139,22 +146,20 @@ export async function answerFeed(slug: string, req: DeliveryRequest, opts: { pre
     const podcast = await getPublicFeedVersion(slug);
     const base = publicBaseUrl({ headers: { get: (name) => req.header(name) ?? null }, url: `${req.protocol}://localhost/` });
     const feed = await builtFeed(slug, podcast, base);
-    const headers = feedHeaders(feed, https);
+
     const inm = req.header("if-none-match");
     const ims = req.header("if-modified-since");
     const fresh = inm
       ? inm.split(",").some((t) => t.trim() === feed.etag || t.trim() === "*")
       : !!ims && !Number.isNaN(Date.parse(ims)) && Date.parse(feed.lastModified) <= Date.parse(ims);
-    if (fresh) return { status: 304, headers };
+    if (fresh) return { status: 304, headers: feedHeaders(feed, https, null) };
     // Never for HEAD, as Next's compression: the length is the plain body's.
     const compress = opts.precompressed && req.method !== "HEAD" && feed.xml.length >= COMPRESS_THRESHOLD;
     const encoding = compress ? chooseEncoding(req.header("accept-encoding")) : "identity";
     const encoded = encoding === "identity" ? null : encodedBody(feed, encoding);
     const body = encoded ?? feed.xml;
-    const sent: Record<string, string> = { ...headers, "Content-Type": "application/rss+xml; charset=utf-8" };
-    if (encoded) sent["Content-Encoding"] = encoding;
-    sent["Content-Length"] = String(body.length);
-    return { status: 200, headers: sent, body: req.method === "HEAD" ? null : body };
+    const headers = feedHeaders(feed, https, { encoding: encoded ? encoding : "identity", length: body.length });
+    return { status: 200, headers, body: req.method === "HEAD" ? null : body };
   } catch (err) {
     const security = resourceSecurityHeaders({ https, embeddable: true });
     if (isAppError(err) && err.code === "not_found") return textAnswer(404, "No such podcast.", security);
