@@ -40,14 +40,21 @@ function el(name: string, attrs: Record<string, string> | null, text?: string | 
 
 // Sanitizing show notes is most of the cost of an item; a feed rebuilt after one edit reuses
 // the others'. Keyed by the notes themselves, so it can never serve stale HTML.
+// Bounded by size (characters of notes and HTML), oldest first out.
 const sanitized = new Map<string, string>();
-const MAX_SANITIZED = 20_000;
+const MAX_SANITIZED_CHARS = 16 * 1024 * 1024;
+let sanitizedChars = 0;
 function sanitizedNotes(notes: string): string {
   let html = sanitized.get(notes);
   if (html === undefined) {
     html = sanitizeShowNotes(notes);
-    if (sanitized.size >= MAX_SANITIZED) sanitized.delete(sanitized.keys().next().value!);
     sanitized.set(notes, html);
+    sanitizedChars += notes.length + html.length;
+    for (const [k, v] of sanitized) {
+      if (sanitizedChars <= MAX_SANITIZED_CHARS) break;
+      sanitized.delete(k);
+      sanitizedChars -= k.length + v.length;
+    }
   }
   return html;
 }

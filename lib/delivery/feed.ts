@@ -28,9 +28,10 @@ interface BuiltFeed {
 }
 
 // On globalThis: the route's bundle and instrumentation's (the fast path) share one cache.
-const holder = globalThis as unknown as { __podcastproFeeds?: { built: Map<string, BuiltFeed>; building: Map<string, Promise<BuiltFeed>> } };
-const cache = (holder.__podcastproFeeds ??= { built: new Map(), building: new Map() });
-const MAX_CACHED = 256;
+const holder = globalThis as unknown as { __podcastproFeeds?: { built: Map<string, BuiltFeed>; building: Map<string, Promise<BuiltFeed>>; bytes: number } };
+const cache = (holder.__podcastproFeeds ??= { built: new Map(), building: new Map(), bytes: 0 });
+// Bounded by size: the plain XML counted (its compressed copies are a fraction of it).
+const MAX_CACHED_BYTES = 64 * 1024 * 1024;
 
 const CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=600";
 
@@ -95,9 +96,20 @@ async function builtFeed(slug: string, podcast: { id: string; feedVersion: strin
     cache.building.set(buildKey, pending);
   }
   const feed = await pending;
-  cache.built.delete(key); // re-inserted last: the map's order is least recently built first
-  if (cache.built.size >= MAX_CACHED) cache.built.delete(cache.built.keys().next().value!);
-  cache.built.set(key, feed);
+  const old = cache.built.get(key);
+  if (old !== feed) {
+    if (old) {
+      cache.built.delete(key);
+      cache.bytes -= old.xml.length;
+    }
+    cache.built.set(key, feed); // last: the map's order is least recently built first
+    cache.bytes += feed.xml.length;
+    for (const [k, f] of cache.built) {
+      if (cache.bytes <= MAX_CACHED_BYTES || k === key) break;
+      cache.built.delete(k);
+      cache.bytes -= f.xml.length;
+    }
+  }
   return feed;
 }
 
