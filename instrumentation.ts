@@ -7,4 +7,7 @@ export async function register() {
   (await import("./lib/http/peer-address")).tagPeerAddress();
   const { startServer } = await import("./lib/server-start");
   await startServer();
+  // Feeds and enclosures answered before Next's router, with the same responses (see the module).
+  const { getEnv } = await import("./lib/env");
+  if (getEnv().DELIVERY_FAST_PATH === "on") (await import("./lib/delivery/fast-path")).installDeliveryFastPath();
 }

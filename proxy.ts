@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getEnv } from "@/lib/env";
-import { contentSecurityPolicy, isEmbeddablePath, storageOrigins } from "@/lib/http/security-headers";
+import { contentSecurityPolicy, isEmbeddablePath, isHttpsRequest, storageOrigins } from "@/lib/http/security-headers";
 
 /**
  * Security headers on every response, in one place.
@@ -45,16 +45,16 @@ export function proxy(request: NextRequest) {
 }
 
 function isHttps(request: NextRequest): boolean {
-  const forwarded = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
-  if (forwarded) return forwarded === "https";
-  return getEnv().PUBLIC_URL?.startsWith("https://") ?? false;
+  return isHttpsRequest(request.headers.get("x-forwarded-proto"), getEnv().PUBLIC_URL);
 }
 
 export const config = {
   matcher: [
     // Everything but Next's immutable build assets (no need for per-request headers there) and
     // uploads: a proxied request body is buffered and cut at 10 MB, and uploads stream gigabytes
-    // (their JSON answers still carry nosniff from lib/api/respond.ts).
-    { source: "/((?!_next/static|_next/image|favicon.ico|api/v1/files).*)" },
+    // (their JSON answers still carry nosniff from lib/api/respond.ts). Feeds and enclosures too:
+    // they are not pages, so they need no nonce, and send their own headers
+    // (lib/delivery/, resourceSecurityHeaders) so that `npm start` can answer them before Next.
+    { source: "/((?!_next/static|_next/image|favicon.ico|api/v1/files|p/[^/]+/feed\\.xml$|p/[^/]+/[^/]+/audio\\.mp3$).*)" },
   ],
 };

@@ -84,6 +84,9 @@ const schema = z.object({
   // Reverse proxies in front of the app whose X-Forwarded-For entries are believed (nginx: 1).
   // 0: the client's address is the connection's, whatever headers it sends (lib/http/client-ip.ts).
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  // `npm start` answers feeds and enclosures before Next's router (lib/delivery/fast-path.ts), with
+  // the same responses; "off" leaves them to the Next routes (for comparing the two).
+  DELIVERY_FAST_PATH: z.enum(["on", "off"]).default("on"),
   MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 ** 3),
   // Hostile-input limits (lib/uploads, lib/data/media.ts, lib/media/inspect.ts): stored bytes per
   // user, decoded length of a recording, and the raw PCM a recording may decode to (32-bit float

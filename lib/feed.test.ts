@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { db, tables } from "@/db";
 import { makeEpisode, makePodcast, makePublishedEpisode, makeUser } from "@/tests/factories";
 import { GET as feedRoute } from "@/app/p/[slug]/feed.xml/route";
+import { updateEpisode } from "@/lib/data/episodes";
 import { podcastGuid, uuidv5 } from "./feed";
 
 const BASE = "http://localhost";
@@ -89,11 +90,24 @@ describe("RSS feed", () => {
     expect(etag).toMatch(/^"[^"]+"$/);
     expect((await getFeed(podcast.slug, { "if-none-match": etag })).res.status).toBe(304);
     expect((await getFeed(podcast.slug, { "if-modified-since": first.res.headers.get("last-modified")! })).res.status).toBe(304);
-    await db.update(tables.episodes).set({ title: "Renamed", updatedAt: new Date(Date.now() + 2000) }).where(eq(tables.episodes.id, ep.id));
+    await updateEpisode(user.viewer, ep.id, { title: "Renamed" });
     const changed = await getFeed(podcast.slug, { "if-none-match": etag });
     expect(changed.res.status).toBe(200);
     expect(changed.xml).toContain("Renamed");
     expect(changed.res.headers.get("etag")).not.toBe(etag);
+  });
+
+  it("stays well-formed whatever the titles and notes hold (CDATA ends, control characters, quotes)", async () => {
+    const user = await makeUser();
+    const podcast = await makePodcast(user.viewer, { title: 'Say "hi" & <bye>' });
+    // No show notes: the title goes into <description> as CDATA, where "]]>" would end it.
+    await makePublishedEpisode(user.viewer, podcast.id, { title: "Why ]]> ends CDATA\u0001", description: "" });
+    const { res, xml } = await getFeed(podcast.slug);
+    expect(res.status).toBe(200);
+    const feed = await new Parser().parseString(xml);
+    expect(feed.title).toBe('Say "hi" & <bye>');
+    expect(feed.items[0]!.title).toBe("Why ]]> ends CDATA");
+    expect(feed.items[0]!.content).toBe("Why ]]> ends CDATA");
   });
 
   it("answers 404 for private and unknown podcasts", async () => {

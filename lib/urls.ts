@@ -4,13 +4,13 @@ import { getEnv } from "@/lib/env";
  * Public URLs of podcasts and episodes. Absolute URLs come from PUBLIC_URL, or from the request
  * (X-Forwarded-Proto/Host behind a proxy) when it is unset.
  */
-export function publicBaseUrl(req?: Request | { headers: Headers }): string {
+export function publicBaseUrl(req?: Request | { headers: Pick<Headers, "get">; url?: string }): string {
   const configured = getEnv().PUBLIC_URL;
   if (configured) return configured.replace(/\/+$/, "");
   if (!req) return `http://localhost:${getEnv().PORT}`;
   const h = req.headers;
   const host = h.get("x-forwarded-host")?.split(",")[0]?.trim() || h.get("host") || `localhost:${getEnv().PORT}`;
-  const proto = h.get("x-forwarded-proto")?.split(",")[0]?.trim() || ("url" in req ? new URL(req.url).protocol.replace(":", "") : "http");
+  const proto = h.get("x-forwarded-proto")?.split(",")[0]?.trim() || (req.url ? new URL(req.url).protocol.replace(":", "") : "http");
   return `${proto}://${host}`;
 }
 

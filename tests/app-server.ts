@@ -65,6 +65,7 @@ export class AppServer {
     const databaseUrl = this.opts.databaseUrl?.();
     if (databaseUrl) env.DATABASE_URL = databaseUrl;
     if (this.opts.authSecret) env.AUTH_SECRET = this.opts.authSecret; // instances of one deployment share it
+    Object.assign(env, this.opts.env);
     const child = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
       cwd: root,
       env,

@@ -62,6 +62,8 @@ export async function makePublishedEpisode(
     .update(tables.episodes)
     .set({ audioFileId: file.id, durationSeconds: Math.round(file.durationSeconds ?? seconds), sizeBytes: file.sizeBytes, status: "published", publishedAt: publishedAt ?? new Date() })
     .where(eq(tables.episodes.id, episode.id));
+  const { bumpFeedVersion } = await import("@/lib/data/feed-version");
+  await bumpFeedVersion(db, podcastId); // as publishing does: the feed changed
   return { ...episode, audioFileId: file.id, sizeBytes: file.sizeBytes, audioBytes: data };
 }
 

@@ -111,6 +111,9 @@ export const podcasts = sqliteTable(
     location: text("location", { mode: "json" }).$type<{ name: string; geo?: string; osm?: string }>(),
     // "Listen on" links of the public show page (lib/validation/podcast.ts); null = none.
     listenLinks: text("listen_links", { mode: "json" }).$type<{ platform: string; url: string }[]>(),
+    // Changed (a new random token) in the same transaction as every write that can alter the
+    // feed, so the feed's ETag and cache key come from this row alone (lib/data/feed-version.ts).
+    feedVersion: text("feed_version").notNull().default(""),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -75,9 +75,16 @@ describe("importing a podcast from its feed", () => {
     importId = res.body.id;
     // Progress is visible while it runs: some poll sees it between 0 and 1.
     const seen = new Set<number>();
+    const feedRoute = await import("@/app/p/[slug]/feed.xml/route");
     const done = await waitFor(async () => {
       const r = (await getImport(alice.token, importId)).body;
       seen.add(r.progress);
+      // Podcast apps poll the new feed while the import runs: each version read here is cached,
+      // so the feed checked after the import is only right if every import write changed it.
+      if (r.podcastId) {
+        const [p] = await db.select({ slug: tables.podcasts.slug }).from(tables.podcasts).where(eq(tables.podcasts.id, r.podcastId as string));
+        if (p) await (await feedRoute.GET(new Request(`http://localhost/p/${p.slug}/feed.xml`), { params: Promise.resolve({ slug: p.slug }) })).text();
+      }
       return ["succeeded", "partial", "failed"].includes(r.status) ? r : null;
     }, 120_000, "the import");
     expect(done.status).toBe("partial");

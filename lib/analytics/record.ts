@@ -128,6 +128,6 @@ export async function flushDownloads(): Promise<void> {
  * The client's IP address as the nearest reverse proxy saw it (lib/http/client-ip.ts: the last
  * X-Forwarded-For entry), else "unknown". Only ever used hashed (lib/analytics/ingest.ts).
  */
-export function clientIp(req: Request): string {
+export function clientIp(req: { headers: Pick<Headers, "get"> }): string {
   return peerIp(req.headers, getEnv().TRUST_PROXY_HOPS) ?? "unknown";
 }

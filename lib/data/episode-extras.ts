@@ -1,6 +1,8 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import { db, tables } from "@/db";
+import { transaction } from "@/db/tx";
+import { bumpFeedVersion } from "./feed-version";
 import type { Viewer } from "@/lib/auth/viewer";
 import { validateChapters, type Chapter, type ChaptersResult } from "@/lib/chapters";
 import { AppError, notFound } from "@/lib/errors";
@@ -39,10 +41,10 @@ export async function setTranscript(viewer: Viewer, episodeId: string, input: { 
   const parsed = parseTranscript(input.text, input.format);
   if (!parsed.ok) throw invalidFile(parsed, "text");
   const text = input.text.replace(/^\uFEFF/, "");
-  await db
-    .update(tables.episodes)
-    .set({ transcript: text, transcriptFormat: input.format, updatedAt: new Date() })
-    .where(eq(tables.episodes.id, episode.id));
+  await transaction(async (tx) => {
+    await tx.update(tables.episodes).set({ transcript: text, transcriptFormat: input.format, updatedAt: new Date() }).where(eq(tables.episodes.id, episode.id));
+    await bumpFeedVersion(tx, episode.podcastId);
+  });
   await announceEpisodeChange(episode.id);
   return { format: input.format, cueCount: parsed.cues.length, sizeBytes: Buffer.byteLength(text) };
 }
@@ -50,10 +52,10 @@ export async function setTranscript(viewer: Viewer, episodeId: string, input: { 
 /** Removes the viewer's episode transcript (nothing to remove is fine). */
 export async function removeTranscript(viewer: Viewer, episodeId: string): Promise<void> {
   const episode = await getEpisode(viewer, episodeId);
-  await db
-    .update(tables.episodes)
-    .set({ transcript: null, transcriptFormat: null, updatedAt: new Date() })
-    .where(eq(tables.episodes.id, episode.id));
+  await transaction(async (tx) => {
+    await tx.update(tables.episodes).set({ transcript: null, transcriptFormat: null, updatedAt: new Date() }).where(eq(tables.episodes.id, episode.id));
+    await bumpFeedVersion(tx, episode.podcastId);
+  });
   await announceEpisodeChange(episode.id);
 }
 
@@ -91,10 +93,10 @@ export async function setChapters(viewer: Viewer, episodeId: string, chapters: C
     const message = `Chapter ${late + 1} ("${checked.chapters[late]!.title}") starts after the episode's audio ends.`;
     throw new AppError("invalid", message, { fields: { chapters: message }, details: { path: `chapters[${late}]` } });
   }
-  await db
-    .update(tables.episodes)
-    .set({ chapters: checked.chapters.length ? checked.chapters : null, updatedAt: new Date() })
-    .where(eq(tables.episodes.id, episode.id));
+  await transaction(async (tx) => {
+    await tx.update(tables.episodes).set({ chapters: checked.chapters.length ? checked.chapters : null, updatedAt: new Date() }).where(eq(tables.episodes.id, episode.id));
+    await bumpFeedVersion(tx, episode.podcastId);
+  });
   await announceEpisodeChange(episode.id);
   return checked.chapters;
 }

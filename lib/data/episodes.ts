@@ -1,6 +1,8 @@
 import "server-only";
 import { and, eq, like, or } from "drizzle-orm";
 import { db, tables } from "@/db";
+import { transaction } from "@/db/tx";
+import { bumpFeedVersion } from "./feed-version";
 import { isUniqueViolation } from "@/db/errors";
 import type { Viewer } from "@/lib/auth/viewer";
 import { notFound } from "@/lib/errors";
@@ -109,10 +111,14 @@ export async function createEpisode(viewer: Viewer, podcastId: string, input: Cr
     title: input.title,
     takenLike: takenEpisodeSlugs(podcastId),
     insert: async (slug) => {
-      const [row] = await db
-        .insert(tables.episodes)
-        .values({ ...fields, id: newId(), podcastId, slug, guid: newId(), createdAt: now, updatedAt: now })
-        .returning();
+      const row = await transaction(async (tx) => {
+        const [inserted] = await tx
+          .insert(tables.episodes)
+          .values({ ...fields, id: newId(), podcastId, slug, guid: newId(), createdAt: now, updatedAt: now })
+          .returning();
+        await bumpFeedVersion(tx, podcastId);
+        return inserted;
+      });
       return toEpisode(row!);
     },
   });
@@ -144,11 +150,11 @@ export async function getEpisode(viewer: Viewer, episodeId: string): Promise<Epi
 export async function updateEpisode(viewer: Viewer, episodeId: string, patch: UpdateEpisodeInput): Promise<Episode> {
   const current = await ownEpisodeRow(viewer, episodeId);
   try {
-    const [row] = await db
-      .update(tables.episodes)
-      .set({ ...patch, updatedAt: new Date() })
-      .where(eq(tables.episodes.id, current.id))
-      .returning();
+    const row = await transaction(async (tx) => {
+      const [updated] = await tx.update(tables.episodes).set({ ...patch, updatedAt: new Date() }).where(eq(tables.episodes.id, current.id)).returning();
+      await bumpFeedVersion(tx, current.podcastId);
+      return updated;
+    });
     if (!row) throw notFound("Episode");
     if (row.status === "published") await announceEpisodeChange(row.id);
     return toEpisode(row);
@@ -164,6 +170,9 @@ export async function updateEpisode(viewer: Viewer, episodeId: string, patch: Up
 /** Deletes one of the viewer's episodes. */
 export async function deleteEpisode(viewer: Viewer, episodeId: string): Promise<void> {
   const current = await ownEpisodeRow(viewer, episodeId);
-  await db.delete(tables.episodes).where(eq(tables.episodes.id, current.id));
+  await transaction(async (tx) => {
+    await tx.delete(tables.episodes).where(eq(tables.episodes.id, current.id));
+    await bumpFeedVersion(tx, current.podcastId);
+  });
   if (current.status === "published") await announceFeedChange({ userId: viewer.userId, podcastId: current.podcastId });
 }

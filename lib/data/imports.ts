@@ -3,6 +3,7 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import { and, asc, count, eq, inArray, like, or } from "drizzle-orm";
 import { db, tables } from "@/db";
+import { transaction } from "@/db/tx";
 import { inngest } from "@/inngest/client";
 import { importRequested } from "@/inngest/events";
 import type { Viewer } from "@/lib/auth/viewer";
@@ -18,6 +19,7 @@ import { MAX_TRANSCRIPT_BYTES, detectTranscriptFormat, parseTranscript } from "@
 import { quotaExceeded } from "@/lib/uploads/receive";
 import { createPodcastSchema } from "@/lib/validation/podcast";
 import { setChapters, setTranscript } from "./episode-extras";
+import { bumpFeedVersion, bumpFeedVersionOfEpisode } from "./feed-version";
 import { ingestUpload, storageUsed, type MediaFile } from "./media";
 import { keysetAfter, toPage, type Page } from "./pagination";
 import { withFreeSlug } from "./slugs";
@@ -302,10 +304,15 @@ export async function readImportFeed(viewer: Viewer, importId: string): Promise<
     const marked = { ...fields, importedFromUrl: row.feedUrl, sourcePodcastGuid: feed.podcastGuid };
     podcastId = (await createPodcast(viewer, marked as typeof fields)).id;
   }
-  await db
-    .update(tables.podcasts)
-    .set({ importedFromUrl: row.feedUrl, sourcePodcastGuid: feed.podcastGuid, updatedAt: new Date() })
-    .where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.ownerId, viewer.userId)));
+  const id = podcastId;
+  await transaction(async (tx) => {
+    await tx
+      .update(tables.podcasts)
+      .set({ importedFromUrl: row.feedUrl, sourcePodcastGuid: feed.podcastGuid, updatedAt: new Date() })
+      .where(and(eq(tables.podcasts.id, id), eq(tables.podcasts.ownerId, viewer.userId)));
+    // The feed's podcast:guid is the old host's from now on.
+    await bumpFeedVersion(tx, id);
+  });
 
   // Episodes this podcast already has, by GUID. A draft an earlier import left without audio (its
   // media could not be fetched) is tried again; the episode itself is reused, never duplicated.
@@ -401,7 +408,10 @@ export async function importPodcastCover(viewer: Viewer, importId: string, podca
     ]);
     return { fileId: null };
   }
-  await db.update(tables.podcasts).set({ coverFileId: file.id, updatedAt: new Date() }).where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.ownerId, viewer.userId)));
+  await transaction(async (tx) => {
+    await tx.update(tables.podcasts).set({ coverFileId: file.id, updatedAt: new Date() }).where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.ownerId, viewer.userId)));
+    await bumpFeedVersion(tx, podcastId);
+  });
   return { fileId: file.id };
 }
 
@@ -599,7 +609,10 @@ export async function importEpisodeExtras(viewer: Viewer, importId: string, item
       const problem = await coverRuleProblem(viewer, file);
       if (problem) notes.push(`${label}: its cover art breaks the cover rules (${problem.replace(/\.$/, "")}); it is in your media library.`);
       else {
-        await db.update(tables.episodes).set({ coverFileId: file.id, updatedAt: new Date() }).where(eq(tables.episodes.id, episodeId));
+        await transaction(async (tx) => {
+          await tx.update(tables.episodes).set({ coverFileId: file.id, updatedAt: new Date() }).where(eq(tables.episodes.id, episodeId));
+          await bumpFeedVersionOfEpisode(tx, episodeId);
+        });
         cover = true;
       }
     } catch (err) {
@@ -625,18 +638,21 @@ export async function publishImportedEpisode(viewer: Viewer, importId: string, i
   const now = new Date();
   const publishedAt = source.publishedAt ? new Date(source.publishedAt) : now;
   if (!source.publishedAt) await addNotes(importId, [`"${source.title}" had no readable publish date; it is dated the day of the import.`]);
-  await db
-    .update(tables.episodes)
-    .set({
-      audioFileId: file.id,
-      sizeBytes: file.sizeBytes,
-      durationSeconds: file.durationSeconds == null ? null : Math.round(file.durationSeconds),
-      status: "published",
-      publishedAt,
-      publishAt: null,
-      updatedAt: now,
-    })
-    .where(eq(tables.episodes.id, episodeId));
+  await transaction(async (tx) => {
+    await tx
+      .update(tables.episodes)
+      .set({
+        audioFileId: file.id,
+        sizeBytes: file.sizeBytes,
+        durationSeconds: file.durationSeconds == null ? null : Math.round(file.durationSeconds),
+        status: "published",
+        publishedAt,
+        publishAt: null,
+        updatedAt: now,
+      })
+      .where(eq(tables.episodes.id, episodeId));
+    await bumpFeedVersionOfEpisode(tx, episodeId);
+  });
   await db.update(tables.importItems).set({ status: "imported", error: null, updatedAt: now }).where(eq(tables.importItems.id, item.id));
 }
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq, like, or } from "drizzle-orm";
 import { db, tables } from "@/db";
+import { newFeedVersion } from "./feed-version";
 import { isUniqueViolation } from "@/db/errors";
 import type { Viewer } from "@/lib/auth/viewer";
 import { categoryProblem } from "@/lib/apple-categories";
@@ -171,7 +172,7 @@ export async function createPodcast(viewer: Viewer, input: CreatePodcastInput): 
     insert: async (slug) => {
       const [row] = await db
         .insert(tables.podcasts)
-        .values({ ...fields, id: newId(), ownerId: viewer.userId, slug, createdAt: now, updatedAt: now })
+        .values({ ...fields, id: newId(), ownerId: viewer.userId, slug, feedVersion: newFeedVersion(), createdAt: now, updatedAt: now })
         .returning();
       return toPodcast(row!);
     },
@@ -210,7 +211,7 @@ export async function updatePodcast(viewer: Viewer, podcastId: string, patch: Up
   try {
     const [row] = await db
       .update(tables.podcasts)
-      .set({ ...patch, category, subcategory, updatedAt: new Date() })
+      .set({ ...patch, category, subcategory, feedVersion: newFeedVersion(), updatedAt: new Date() })
       .where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.ownerId, viewer.userId)))
       .returning();
     if (!row) throw notFound("Podcast");

@@ -4,6 +4,7 @@ import path from "node:path";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { db, tables, type Db } from "@/db";
 import { transaction } from "@/db/tx";
+import { bumpFeedVersionOfEpisode } from "./feed-version";
 import { inngest } from "@/inngest/client";
 import { processCancelled, processRequested } from "@/inngest/events";
 import type { Viewer } from "@/lib/auth/viewer";
@@ -168,6 +169,7 @@ export async function startProcessing(viewer: Viewer, episodeId: string, input: 
     });
     if (["draft", "ready", "failed"].includes(episode.status)) {
       await tx.update(tables.episodes).set({ status: "processing", updatedAt: now }).where(eq(tables.episodes.id, episodeId));
+      await bumpFeedVersionOfEpisode(tx, episodeId);
     }
   });
   await inngest.send(processRequested.create({ userId: viewer.userId, episodeId, processingId: id }));
@@ -184,6 +186,7 @@ async function settleEpisodeStatus(tx: Db, episodeId: string, failed: boolean) {
   if (!episode || episode.status !== "processing") return;
   const status = episode.audioFileId ? "ready" : failed ? "failed" : "draft";
   await tx.update(tables.episodes).set({ status, updatedAt: new Date() }).where(eq(tables.episodes.id, episodeId));
+  await bumpFeedVersionOfEpisode(tx, episodeId);
 }
 
 /** Cancels the running processing of one of the viewer's episodes. */
@@ -339,6 +342,7 @@ export async function completeProcessing(
           updatedAt: now,
         })
         .where(eq(tables.episodes.id, episode.id));
+      await bumpFeedVersionOfEpisode(tx, episode.id);
     });
   }
   // After the commit: an identical file was reused, or the processing ended without this master.

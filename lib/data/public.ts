@@ -1,6 +1,6 @@
 import "server-only";
-import { and, desc, eq, inArray } from "drizzle-orm";
-import { db, tables } from "@/db";
+import { and, desc, eq, inArray, isNotNull, Placeholder, sql } from "drizzle-orm";
+import { db, getConnection, tables } from "@/db";
 import { notFound } from "@/lib/errors";
 import { episodeFields } from "./episodes";
 import { podcastFields } from "./podcasts";
@@ -30,6 +30,8 @@ export interface PublicPodcast extends ReturnType<typeof podcastFields> {
   /** The podcast:guid the show had at its old host (kept by an import). */
   sourcePodcastGuid: string | null;
   cover: PublicFile | null;
+  /** Changes with every write that can alter the feed (lib/data/feed-version.ts). */
+  feedVersion: string;
 }
 
 /** A published episode as anyone sees it. */
@@ -72,7 +74,7 @@ const publicFile = (f: { id: string; mimeType: string; width: number | null; hei
 });
 
 function toPublicPodcast(row: PodcastRow, cover: PublicFile | null): PublicPodcast {
-  return { ...podcastFields(row), locked: row.locked, newFeedUrl: row.newFeedUrl, movedToFeedUrl: row.movedToFeedUrl, sourcePodcastGuid: row.sourcePodcastGuid, cover };
+  return { ...podcastFields(row), locked: row.locked, newFeedUrl: row.newFeedUrl, movedToFeedUrl: row.movedToFeedUrl, sourcePodcastGuid: row.sourcePodcastGuid, cover, feedVersion: row.feedVersion };
 }
 
 /** A public podcast by slug. */
@@ -105,6 +107,91 @@ function toPublicEpisodes(rows: EpisodeRow[], files: Awaited<ReturnType<typeof f
     });
   }
   return out;
+}
+
+// The two queries of every feed and enclosure request, prepared once per connection: building
+// a query with drizzle costs more than SQLite takes to answer it, and so does drizzle's mapping
+// of a prepared one's rows (on SQLite the statement drizzle wrote runs on the driver directly).
+type Prepared<T> = { execute(values: Record<string, string>): Promise<T[]> | T[] };
+type Query = { prepare(name?: string): unknown; toSQL(): { sql: string; params: unknown[] } };
+const prepared = new WeakMap<object, { feedVersion: Prepared<{ id: string; feedVersion: string; movedToFeedUrl: string | null }>; enclosure: Prepared<Enclosure> }>();
+
+function queries() {
+  const conn = getConnection();
+  let q = prepared.get(conn);
+  if (!q) {
+    const { podcasts: p, episodes: e, mediaFiles: f } = conn.tables;
+    const prepare = <T>(name: string, query: Query, fromRow: (row: unknown[]) => T): Prepared<T> => {
+      if (conn.dialect === "postgres") return query.prepare(name) as Prepared<T>;
+      const { sql: text, params } = query.toSQL();
+      const statement = conn.sqlite!.prepare(text).raw();
+      const named = params.map((p) => (p instanceof Placeholder ? p.name : null));
+      return { execute: (values) => (statement.all(...params.map((p, i) => (named[i] ? values[named[i]!] : p))) as unknown[][]).map(fromRow) };
+    };
+    q = {
+      feedVersion: prepare(
+        "public_feed_version",
+        conn.db
+          .select({ id: p.id, feedVersion: p.feedVersion, movedToFeedUrl: p.movedToFeedUrl })
+          .from(p)
+          .where(and(eq(p.slug, sql.placeholder("slug")), eq(p.isPrivate, false))),
+        ([id, feedVersion, movedToFeedUrl]) => ({ id: id as string, feedVersion: feedVersion as string, movedToFeedUrl: movedToFeedUrl as string | null }),
+      ),
+      enclosure: prepare(
+        "public_enclosure",
+        conn.db
+          .select({
+            podcastId: p.id,
+            episodeId: e.id,
+            durationSeconds: e.durationSeconds,
+            audio: { id: f.id, storageKey: f.storageKey, mimeType: f.mimeType, sha256: f.sha256, createdAt: f.createdAt },
+          })
+          .from(e)
+          .innerJoin(p, eq(p.id, e.podcastId))
+          .innerJoin(f, eq(f.id, e.audioFileId))
+          .where(
+            and(
+              eq(p.slug, sql.placeholder("podcast")),
+              eq(p.isPrivate, false),
+              eq(e.slug, sql.placeholder("episode")),
+              eq(e.status, "published"),
+              isNotNull(e.publishedAt),
+            ),
+          ),
+        ([podcastId, episodeId, durationSeconds, id, storageKey, mimeType, sha256, createdAt]) => ({
+          podcastId: podcastId as string,
+          episodeId: episodeId as string,
+          durationSeconds: durationSeconds as number | null,
+          // A Date from pg; milliseconds from the raw SQLite row.
+          audio: { id: id as string, storageKey: storageKey as string, mimeType: mimeType as string, sha256: sha256 as string, createdAt: new Date(createdAt as number | Date) },
+        }),
+      ),
+    };
+    prepared.set(conn, q);
+  }
+  return q;
+}
+
+/** The id and feed version of a public podcast, by slug: all a feed's ETag needs (and where it moved, if it did). */
+export async function getPublicFeedVersion(slug: string): Promise<{ id: string; feedVersion: string; movedToFeedUrl: string | null }> {
+  const [row] = await queries().feedVersion.execute({ slug });
+  if (!row) throw notFound("Podcast");
+  return row;
+}
+
+/** What the enclosure route needs of a published episode: its audio file and ids. */
+export interface Enclosure {
+  podcastId: string;
+  episodeId: string;
+  durationSeconds: number | null;
+  audio: { id: string; storageKey: string; mimeType: string; sha256: string; createdAt: Date };
+}
+
+/** A published episode's enclosure, by slugs, in one query. */
+export async function getPublishedEnclosure(podcastSlug: string, episodeSlug: string): Promise<Enclosure> {
+  const [row] = await queries().enclosure.execute({ podcast: podcastSlug, episode: episodeSlug });
+  if (!row) throw notFound("Episode");
+  return row;
 }
 
 /** A public podcast's published episodes, newest first. */

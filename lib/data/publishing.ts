@@ -1,6 +1,8 @@
 import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
 import { db, tables } from "@/db";
+import { transaction } from "@/db/tx";
+import { bumpFeedVersionOfEpisode } from "./feed-version";
 import { inngest } from "@/inngest/client";
 import { episodePublishScheduled, publishCancelled } from "@/inngest/events";
 import type { Viewer } from "@/lib/auth/viewer";
@@ -35,15 +37,18 @@ export async function publishEpisode(viewer: Viewer, episodeId: string, at?: Dat
   const now = new Date();
   await inngest.send(publishCancelled.create({ userId: viewer.userId, episodeId }));
   if (!at || at.getTime() <= now.getTime()) {
-    await db
-      .update(tables.episodes)
-      .set({ status: "published", publishedAt: episode.publishedAt ?? now, publishAt: null, updatedAt: now })
-      .where(eq(tables.episodes.id, episodeId));
+    await transaction(async (tx) => {
+      await tx
+        .update(tables.episodes)
+        .set({ status: "published", publishedAt: episode.publishedAt ?? now, publishAt: null, updatedAt: now })
+        .where(eq(tables.episodes.id, episodeId));
+      await bumpFeedVersionOfEpisode(tx, episodeId);
+    });
   } else {
-    await db
-      .update(tables.episodes)
-      .set({ status: "scheduled", publishAt: at, updatedAt: now })
-      .where(eq(tables.episodes.id, episodeId));
+    await transaction(async (tx) => {
+      await tx.update(tables.episodes).set({ status: "scheduled", publishAt: at, updatedAt: now }).where(eq(tables.episodes.id, episodeId));
+      await bumpFeedVersionOfEpisode(tx, episodeId);
+    });
     await inngest.send(episodePublishScheduled.create({ userId: viewer.userId, episodeId, publishAt: at.toISOString() }));
   }
   // In the feed now, or taken out of it by a new schedule.
@@ -59,10 +64,13 @@ export async function unpublishEpisode(viewer: Viewer, episodeId: string): Promi
     throw new AppError("conflict", "The episode is not published or scheduled.");
   }
   await inngest.send(publishCancelled.create({ userId: viewer.userId, episodeId }));
-  await db
-    .update(tables.episodes)
-    .set({ status: episode.audioFileId ? "ready" : "draft", publishAt: null, updatedAt: new Date() })
-    .where(eq(tables.episodes.id, episodeId));
+  await transaction(async (tx) => {
+    await tx
+      .update(tables.episodes)
+      .set({ status: episode.audioFileId ? "ready" : "draft", publishAt: null, updatedAt: new Date() })
+      .where(eq(tables.episodes.id, episodeId));
+    await bumpFeedVersionOfEpisode(tx, episodeId);
+  });
   if (episode.status === "published") await announceFeedChange({ userId: viewer.userId, podcastId: episode.podcastId });
   return getEpisode(viewer, episodeId);
 }
@@ -74,10 +82,13 @@ export async function unpublishEpisode(viewer: Viewer, episodeId: string): Promi
  */
 export async function publishScheduledEpisode(episodeId: string, publishAt: Date): Promise<boolean> {
   const now = new Date();
-  const rows = await db
-    .update(tables.episodes)
-    .set({ status: "published", publishedAt: publishAt, publishAt: null, updatedAt: now })
-    .where(and(eq(tables.episodes.id, episodeId), eq(tables.episodes.status, "scheduled"), eq(tables.episodes.publishAt, publishAt)))
-    .returning({ id: tables.episodes.id });
-  return rows.length > 0;
+  return transaction(async (tx) => {
+    const rows = await tx
+      .update(tables.episodes)
+      .set({ status: "published", publishedAt: publishAt, publishAt: null, updatedAt: now })
+      .where(and(eq(tables.episodes.id, episodeId), eq(tables.episodes.status, "scheduled"), eq(tables.episodes.publishAt, publishAt)))
+      .returning({ id: tables.episodes.id });
+    if (rows.length > 0) await bumpFeedVersionOfEpisode(tx, episodeId);
+    return rows.length > 0;
+  });
 }

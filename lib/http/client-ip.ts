@@ -1,4 +1,4 @@
-type HeaderSource = Headers | Record<string, string | string[] | undefined> | undefined | null;
+type HeaderSource = Pick<Headers, "get"> | Record<string, string | string[] | undefined> | undefined | null;
 
 /**
  * The address of the TCP peer of a request, as the Node server saw it: set on every incoming
@@ -19,7 +19,7 @@ export const PEER_HEADER = "x-podcastpro-peer";
 export function clientIp(headers: HeaderSource, trustedHops = 0): string | null {
   const get = (name: string): string | undefined => {
     if (!headers) return undefined;
-    if (typeof (headers as Headers).get === "function") return (headers as Headers).get(name) ?? undefined;
+    if (typeof (headers as Headers).get === "function") return (headers as Pick<Headers, "get">).get(name) ?? undefined;
     const v = (headers as Record<string, string | string[] | undefined>)[name];
     return Array.isArray(v) ? v.join(",") : v;
   };

@@ -15,12 +15,14 @@ export function tagPeerAddress() {
   proto[installed] = true;
   const emit = proto.emit as (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;
   proto.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
-    if (event === "request") {
-      const req = args[0] as http.IncomingMessage;
-      const address = req.socket?.remoteAddress;
-      if (address) req.headers[PEER_HEADER] = address;
-      else delete req.headers[PEER_HEADER];
-    }
+    if (event === "request") tagPeer(args[0] as http.IncomingMessage);
     return emit.call(this, event, ...args);
   } as typeof proto.emit;
+}
+
+/** Sets `PEER_HEADER` of one request to its connection's address (or removes a client's). */
+export function tagPeer(req: http.IncomingMessage) {
+  const address = req.socket?.remoteAddress;
+  if (address) req.headers[PEER_HEADER] = address;
+  else delete req.headers[PEER_HEADER];
 }

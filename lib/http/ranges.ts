@@ -33,37 +33,61 @@ export function parseRange(header: string, size: number): { start: number; end: 
   return { start, end };
 }
 
-export function serveRanges(req: Request, src: RangeSource, extraHeaders: Record<string, string> = {}): Response {
-  const headers = new Headers({
+/** What to answer a request for a stored object: status, headers and the bytes to send, if any. */
+export interface RangePlan {
+  status: 200 | 206 | 304 | 416;
+  headers: Record<string, string>;
+  /** The bytes to send: a range, the whole object (null) — or nothing (HEAD, 304, 416). */
+  send: { range: { start: number; end: number } | null } | null;
+}
+
+/**
+ * The one range implementation, without a body: the Next route (`serveRanges`) and the fast path
+ * of `npm start` (lib/delivery/fast-path.ts) both send what it decides. `header` reads a request
+ * header (lower-case name); `Content-Length` is in the headers when a body or HEAD goes out.
+ */
+export function planRanges(
+  method: string,
+  header: (name: string) => string | null | undefined,
+  src: Pick<RangeSource, "size" | "etag" | "lastModified" | "contentType">,
+  extraHeaders: Record<string, string> = {},
+): RangePlan {
+  const headers: Record<string, string> = {
     "Accept-Ranges": "bytes",
     "Content-Type": src.contentType,
     ETag: src.etag,
     "Last-Modified": src.lastModified.toUTCString(),
     ...extraHeaders,
-  });
-  const ifNoneMatch = req.headers.get("if-none-match");
+  };
+  const ifNoneMatch = header("if-none-match");
   if (ifNoneMatch && ifNoneMatch.split(",").some((t) => t.trim() === src.etag || t.trim() === "*")) {
-    return new Response(null, { status: 304, headers });
+    return { status: 304, headers, send: null };
   }
-  const head = req.method === "HEAD";
+  const head = method === "HEAD";
   let range = null as ReturnType<typeof parseRange>;
-  const rangeHeader = req.headers.get("range");
-  const ifRange = req.headers.get("if-range");
+  const rangeHeader = header("range");
+  const ifRange = header("if-range");
   const rangeAllowed = !ifRange || ifRange === src.etag || (!ifRange.startsWith('"') && !ifRange.startsWith("W/") && new Date(ifRange).getTime() >= Math.floor(src.lastModified.getTime() / 1000) * 1000);
   if (rangeHeader && rangeAllowed) range = parseRange(rangeHeader, src.size);
   if (range === "unsatisfiable") {
-    headers.set("Content-Range", `bytes */${src.size}`);
-    return new Response(null, { status: 416, headers });
+    headers["Content-Range"] = `bytes */${src.size}`;
+    return { status: 416, headers, send: null };
   }
   if (range) {
-    headers.set("Content-Range", `bytes ${range.start}-${range.end}/${src.size}`);
-    headers.set("Content-Length", String(range.end - range.start + 1));
-    headers.set(LENGTH_HEADER, String(range.end - range.start + 1));
-    const body = head ? null : (Readable.toWeb(src.open(range)) as ReadableStream);
-    return new Response(body, { status: 206, headers });
+    headers["Content-Range"] = `bytes ${range.start}-${range.end}/${src.size}`;
+    headers["Content-Length"] = String(range.end - range.start + 1);
+    return { status: 206, headers, send: head ? null : { range } };
   }
-  headers.set("Content-Length", String(src.size));
-  headers.set(LENGTH_HEADER, String(src.size));
-  const body = head ? null : (Readable.toWeb(src.open()) as ReadableStream);
-  return new Response(body, { status: 200, headers });
+  headers["Content-Length"] = String(src.size);
+  return { status: 200, headers, send: head ? null : { range: null } };
+}
+
+/** `planRanges` as a web Response (route handlers), its Content-Length kept through Next. */
+export function serveRanges(req: Request, src: RangeSource, extraHeaders: Record<string, string> = {}): Response {
+  const plan = planRanges(req.method, (name) => req.headers.get(name), src, extraHeaders);
+  const headers = new Headers(plan.headers);
+  const length = plan.headers["Content-Length"];
+  if (length !== undefined) headers.set(LENGTH_HEADER, length);
+  const body = plan.send ? (Readable.toWeb(src.open(plan.send.range ?? undefined)) as ReadableStream) : null;
+  return new Response(body, { status: plan.status, headers });
 }

@@ -34,6 +34,33 @@ export function contentSecurityPolicy(opts: { nonce?: string; https: boolean; em
 
 
 /**
+ * Whether the client reached the app over HTTPS: the nearest proxy's X-Forwarded-Proto, else
+ * PUBLIC_URL's scheme. HSTS is sent only then (on plain HTTP it would be ignored, or lock out a
+ * LAN install).
+ */
+export function isHttpsRequest(forwardedProto: string | null | undefined, publicUrl: string | undefined): boolean {
+  const forwarded = forwardedProto?.split(",")[0]?.trim().toLowerCase();
+  if (forwarded) return forwarded === "https";
+  return publicUrl?.startsWith("https://") ?? false;
+}
+
+/**
+ * The security headers of a response that is not a page (a feed, an enclosure): a CSP that
+ * allows nothing (no scripts, so no nonce), no sniffing, and HSTS over HTTPS. Sent by those
+ * routes themselves, which proxy.ts skips; `embeddable` as for pages under /p/.
+ */
+export function resourceSecurityHeaders(opts: { https: boolean; embeddable: boolean }): Record<string, string> {
+  const headers: Record<string, string> = {
+    "Content-Security-Policy": contentSecurityPolicy({ https: opts.https, embeddable: opts.embeddable }),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+  };
+  if (!opts.embeddable) headers["X-Frame-Options"] = "DENY";
+  if (opts.https) headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains";
+  return headers;
+}
+
+/**
  * The origins a browser reaches object storage at (STORAGE_DRIVER=s3): the endpoint (path style,
  * and virtual-hosted `bucket.host` unless path style is forced), AWS's regional hosts when no
  * endpoint is set, and the public CDN base. Empty with local disk.

@@ -3,6 +3,8 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import { checkStorageKey, type Storage } from "./types";
 
+const READ_CHUNK_BYTES = 256 * 1024;
+
 /** Local disk: one file per key under `root` (DATA_DIR/media). The embedded default. */
 export class LocalDiskStorage implements Storage {
   constructor(private readonly root: string) {}
@@ -33,7 +35,9 @@ export class LocalDiskStorage implements Storage {
   }
 
   createReadStream(key: string, range?: { start: number; end: number }) {
-    return fs.createReadStream(this.file(key), range);
+    // Reads of 256 KiB rather than Node's 64: a quarter of the reads, writes and callbacks per
+    // streamed episode (each costs more in the app's process than in a bare one).
+    return fs.createReadStream(this.file(key), { ...range, highWaterMark: READ_CHUNK_BYTES });
   }
 
   async stat(key: string) {

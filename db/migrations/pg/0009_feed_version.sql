@@ -1,0 +1,1 @@
+ALTER TABLE "podcasts" ADD COLUMN "feed_version" text DEFAULT '' NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE `podcasts` ADD `feed_version` text DEFAULT '' NOT NULL;

@@ -1,0 +1,67 @@
+import "server-only";
+import { clientIp, recordDownload } from "@/lib/analytics";
+import { getPublishedEnclosure } from "@/lib/data/public";
+import { openStoredFile } from "@/lib/data/stored-file";
+import { getEnv } from "@/lib/env";
+import { isAppError } from "@/lib/errors";
+import { parseRange, planRanges } from "@/lib/http/ranges";
+import { isHttpsRequest, resourceSecurityHeaders } from "@/lib/http/security-headers";
+import { log } from "@/lib/log";
+import { deliveryUrl } from "@/lib/storage";
+import { textAnswer } from "./feed";
+import type { DeliveryAnswer, DeliveryRequest } from "./types";
+
+/**
+ * The enclosure answer, shared by the Next route and `npm start`'s fast path: a published
+ * episode's MP3 from storage with byte ranges (lib/http/ranges.ts). Each GET is handed to
+ * analytics without waiting (downloads are counted in the background). With object storage the
+ * request is counted here, then redirected to a short-lived presigned URL (or the public CDN
+ * base), which the player re-sends its Range to. Streamed here, the bytes that really went out
+ * are counted, so a player that opens the whole file and stops after its metadata (a page with
+ * <audio preload="metadata">) is no download.
+ */
+export async function answerAudio(podcastSlug: string, episodeSlug: string, req: DeliveryRequest): Promise<DeliveryAnswer> {
+  const security = resourceSecurityHeaders({ https: isHttpsRequest(req.header("x-forwarded-proto"), getEnv().PUBLIC_URL), embeddable: true });
+  try {
+    const enclosure = await getPublishedEnclosure(podcastSlug, episodeSlug);
+    const file = await openStoredFile(enclosure.audio);
+    const location = await deliveryUrl(enclosure.audio.storageKey, { contentType: file.contentType });
+    const record = (served: { start: number; end: number } | null) =>
+      recordDownload({
+        episodeId: enclosure.episodeId,
+        podcastId: enclosure.podcastId,
+        ip: clientIp({ headers: { get: (name) => req.header(name) ?? null } }),
+        userAgent: req.header("user-agent") ?? "",
+        range: served,
+        totalBytes: file.size,
+        durationSeconds: enclosure.durationSeconds,
+        storageKey: enclosure.audio.storageKey,
+      });
+    if (location) {
+      // A presigned URL expires: never let a cache keep the redirect. The bucket sends the
+      // bytes, so what was asked for is all there is to count.
+      const asked = parseRange(req.header("range") ?? "", file.size);
+      if (req.method === "GET" && asked !== "unsatisfiable") record(asked);
+      return { status: 302, headers: { ...security, Location: location, "Cache-Control": "no-store", "Access-Control-Allow-Origin": "*" } };
+    }
+    const plan = planRanges(req.method, req.header, file, { ...security, "Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*" });
+    if (!plan.send) return { status: plan.status, headers: plan.headers };
+    const range = plan.send.range;
+    const counted = req.method === "GET";
+    return {
+      status: plan.status,
+      headers: plan.headers,
+      stream: {
+        open: () => file.open(range ?? undefined),
+        sent: (bytes) => {
+          const start = range?.start ?? 0;
+          if (counted && bytes > 0) record({ start, end: start + bytes - 1 });
+        },
+      },
+    };
+  } catch (err) {
+    if (isAppError(err) && err.code === "not_found") return textAnswer(404, "Not found.", security);
+    log.error("serving an episode's audio failed", { err });
+    return textAnswer(500, "The audio could not be served.", security);
+  }
+}
