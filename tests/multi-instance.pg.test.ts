@@ -134,7 +134,8 @@ if (process.env.TEST_DB === "postgres") describe("two app instances on one Postg
       60_000,
       50,
     );
-    await sleep(300); // let mastering's ffmpegs get going
+    // Mastering's ffmpeg has started on the leader (its log says so), not merely the step.
+    await waitUntil("mastering's ffmpeg on the leader", async () => (leader.ffmpegSteps(leaderFrom)["clean up, master and encode"] ?? 0) >= 1, 60_000, 50);
     // The call in flight is leased by the leader's process, and only the leader ran ffmpeg.
     const leases = await query<{ token: string }>(databaseUrl, "select lease_token as token from job_queue where lease_until > now()");
     expect(leases.length).toBeGreaterThanOrEqual(1);
