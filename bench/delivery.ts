@@ -23,6 +23,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
+import { seedUserWithAudio } from "./seed";
 
 const SECONDS = Number(process.env.DELIVERY_SECONDS ?? 5);
 const ROUNDS = Number(process.env.DELIVERY_ROUNDS ?? 2);
@@ -48,32 +49,7 @@ async function waitForHealth(base: string, timeoutMs = 120_000) {
 }
 
 async function seed(dir: string) {
-  process.env.DATA_DIR = dir;
-  delete process.env.DATABASE_URL;
-  const { resetEnvForTests } = await import("@/lib/env");
-  const { closeConnection, db, tables } = await import("@/db");
-  const { resetStorageForTests, getStorage, newStorageKey } = await import("@/lib/storage");
-  const { hashPassword } = await import("@/lib/auth/password");
-  const { newId } = await import("@/lib/ids");
-  await closeConnection();
-  resetEnvForTests();
-  resetStorageForTests();
-  const { migrateDatabase } = await import("@/db/migrate");
-  await migrateDatabase();
-
-  const now = new Date();
-  const userId = newId();
-  await db.insert(tables.users).values({ id: userId, email: EMAIL, name: "Delivery", passwordHash: await hashPassword(PASSWORD), createdAt: now, updatedAt: now });
-  const audio = Buffer.alloc(AUDIO_BYTES);
-  for (let i = 0; i < audio.length; i++) audio[i] = (i * 2654435761) >>> 24;
-  const audioPath = path.join(dir, "audio.bin");
-  fs.writeFileSync(audioPath, audio);
-  const key = newStorageKey("out");
-  const copy = path.join(dir, "audio-copy.bin");
-  fs.copyFileSync(audioPath, copy);
-  await getStorage().putFile(key, copy);
-  const fileId = newId();
-  await db.insert(tables.mediaFiles).values({ id: fileId, ownerId: userId, kind: "audio", originalFilename: "a.mp3", storageKey: key, mimeType: "audio/mpeg", sizeBytes: AUDIO_BYTES, sha256: "delivery", durationSeconds: 600, createdAt: now });
+  const { db, tables, newId, now, userId, fileId, audioPath, closeConnection } = await seedUserWithAudio(dir, { email: EMAIL, password: PASSWORD, name: "Delivery", audioBytes: AUDIO_BYTES });
 
   const show = async (slug: string, count: number) => {
     const podcastId = newId();

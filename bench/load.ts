@@ -19,6 +19,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
+import { seedUserWithAudio } from "./seed";
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 8);
@@ -88,32 +89,7 @@ function nextServerPid(root: number): number {
 }
 
 async function seed(dir: string) {
-  process.env.DATA_DIR = dir;
-  delete process.env.DATABASE_URL;
-  const { resetEnvForTests } = await import("@/lib/env");
-  const { closeConnection, db, tables } = await import("@/db");
-  const { resetStorageForTests, getStorage, newStorageKey } = await import("@/lib/storage");
-  const { hashPassword } = await import("@/lib/auth/password");
-  const { newId } = await import("@/lib/ids");
-  await closeConnection();
-  resetEnvForTests();
-  resetStorageForTests();
-  const { migrateDatabase } = await import("@/db/migrate");
-  await migrateDatabase();
-
-  const now = new Date();
-  const userId = newId();
-  await db.insert(tables.users).values({ id: userId, email: EMAIL, name: "Load", passwordHash: await hashPassword(PASSWORD), createdAt: now, updatedAt: now });
-  const audio = Buffer.alloc(AUDIO_BYTES);
-  for (let i = 0; i < audio.length; i++) audio[i] = (i * 2654435761) >>> 24;
-  const audioPath = path.join(dir, "audio.bin");
-  fs.writeFileSync(audioPath, audio);
-  const key = newStorageKey("out");
-  const copy = path.join(dir, "audio-copy.bin");
-  fs.copyFileSync(audioPath, copy);
-  await getStorage().putFile(key, copy);
-  const fileId = newId();
-  await db.insert(tables.mediaFiles).values({ id: fileId, ownerId: userId, kind: "audio", originalFilename: "a.mp3", storageKey: key, mimeType: "audio/mpeg", sizeBytes: AUDIO_BYTES, sha256: "load", durationSeconds: 600, createdAt: now });
+  const { db, tables, newId, now, userId, fileId, audioPath, closeConnection } = await seedUserWithAudio(dir, { email: EMAIL, password: PASSWORD, name: "Load", audioBytes: AUDIO_BYTES });
   const podcastId = newId();
   await db.insert(tables.podcasts).values({ id: podcastId, ownerId: userId, slug: "load-show", title: "Load Show", description: "<p>A show under load.</p>", author: "Load", ownerName: "Load", ownerEmail: EMAIL, category: "Technology", createdAt: now, updatedAt: now });
   const episodes = Array.from({ length: 100 }, (_, i) => ({

@@ -1,13 +1,9 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import { formatDuration } from "@/lib/format";
 import type { ListenChapter } from "./episode-listen";
-
-interface Waveform {
-  data: number[];
-  length: number;
-}
+import { useWaveform, useWaveformDrawing } from "./waveform";
 
 /**
  * The compact player of the embed page: play/pause, a seek slider with the time, the waveform
@@ -37,37 +33,13 @@ export function EmbedPlayer({
 }) {
   const audio = useRef<HTMLAudioElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const [wave, setWave] = useState<Waveform | null>(null);
+  const wave = useWaveform(waveformUrl);
   const [playing, setPlaying] = useState(false);
   const [time, setTime] = useState(0);
   const [duration, setDuration] = useState(durationSeconds ?? 0);
   const dark = theme === "dark";
 
-  useEffect(() => {
-    fetch(waveformUrl)
-      .then((r) => (r.ok ? r.json() : null))
-      .then((w) => w && setWave(w))
-      .catch(() => undefined);
-  }, [waveformUrl]);
-
-  useEffect(() => {
-    const c = canvas.current;
-    if (!c || !wave) return;
-    const ctx = c.getContext("2d");
-    if (!ctx) return;
-    const { width, height } = c;
-    const played = duration ? time / duration : 0;
-    ctx.clearRect(0, 0, width, height);
-    for (let x = 0; x < width; x++) {
-      const i = Math.floor((x / width) * wave.length);
-      const min = wave.data[2 * i] ?? 0;
-      const max = wave.data[2 * i + 1] ?? 0;
-      ctx.fillStyle = x / width <= played ? (dark ? "#a5b4fc" : "#4f46e5") : dark ? "#475569" : "#c7d2fe";
-      const top = height / 2 - (max / 128) * (height / 2);
-      const bottom = height / 2 - (min / 128) * (height / 2);
-      ctx.fillRect(x, top, 1, Math.max(1, bottom - top));
-    }
-  }, [wave, time, duration, dark]);
+  useWaveformDrawing(canvas, wave, duration ? time / duration : 0, dark ? { played: "#a5b4fc", rest: "#475569" } : { played: "#4f46e5", rest: "#c7d2fe" });
 
   const seek = (seconds: number, play = false) => {
     const a = audio.current;
