@@ -1,0 +1,193 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Locator, Page } from "@playwright/test";
+import { writeSpeechLikeWav } from "../lib/media/test-signals";
+import { bearer, expect, test, type ApiUser } from "./fixtures";
+import { SignInPage } from "./pages/auth-pages";
+import { EpisodePage, NewEpisodePage } from "./pages/dashboard-pages";
+
+/**
+ * Issue 14's bar: from a raw recording to a published episode on one page, without the media
+ * library, at desktop and phone widths, and with the keyboard alone.
+ */
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "podcastpro-e2e-new-episode-"));
+const FILE_NAME = "ep_07-the-long-walk.wav";
+const TITLE = "ep 07 the long walk";
+const recording = path.join(dir, FILE_NAME);
+
+test.beforeAll(async () => {
+  await writeSpeechLikeWav(recording, { seconds: 30, seed: 14, leadingSilence: 0.5, trailingSilence: 0.5 });
+});
+test.afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Signs in, then opens the show from the dashboard's home, as a podcaster would. */
+async function openShow(page: Page, user: ApiUser) {
+  const title = `Walks ${Date.now().toString(36)}`;
+  const res = await page.request.post("/api/v1/podcasts", { headers: bearer(user.token), data: { title, author: "E2E" } });
+  expect(res.status()).toBe(201);
+  const podcast = (await res.json()) as { id: string; slug: string };
+  const signIn = new SignInPage(page);
+  await signIn.goto();
+  await signIn.signIn(user);
+  await expect(page).toHaveURL(/\/dashboard/);
+  await page.getByRole("main").getByRole("link", { name: title }).first().click();
+  await expect(page.getByRole("heading", { name: title, level: 1 })).toBeVisible();
+  return { ...podcast, title };
+}
+
+/** No page may scroll sideways. */
+async function expectNoSideways(page: Page) {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  expect(scrollWidth, `${page.url()} is ${scrollWidth} px wide in a ${innerWidth} px viewport`).toBeLessThanOrEqual(innerWidth);
+}
+
+/** Every control in the page's main area is at least 44 px high and wide (links inside running text excepted). */
+async function expectTapTargets(page: Page) {
+  const small = await page.getByRole("main").evaluate((main) =>
+    [...main.querySelectorAll<HTMLElement>("a, button, select, textarea, summary, input:not([type=hidden]):not([type=checkbox]):not([type=file]), label:has(input[type=checkbox])")]
+      .filter((el) => el.getClientRects().length > 0 && !(el.tagName === "A" && el.closest("p, dd, li > span")))
+      .map((el) => ({ el, box: el.getBoundingClientRect() }))
+      .filter(({ box }) => box.height < 44 || box.width < 44)
+      .map(({ el, box }) => `${el.tagName.toLowerCase()} "${(el.textContent ?? "").trim().slice(0, 40)}" ${Math.round(box.width)}×${Math.round(box.height)}`),
+  );
+  expect(small, `tap targets under 44 px on ${page.url()}`).toEqual([]);
+}
+
+/** The feed carries the published episode with its enclosure. */
+async function expectInFeed(page: Page, slug: string) {
+  const feed = await page.request.get(`/p/${slug}/feed.xml`);
+  expect(feed.status()).toBe(200);
+  const xml = await feed.text();
+  expect(xml).toContain(`<title>${TITLE}</title>`);
+  expect(xml).toMatch(/<enclosure url="[^"]+\/audio\.mp3" length="\d+" type="audio\/mpeg"/);
+}
+
+/** Pages the browser navigated to, to prove the media library was never visited. */
+function watchNavigations(page: Page) {
+  const urls: string[] = [];
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) urls.push(frame.url());
+  });
+  return urls;
+}
+
+for (const viewport of [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+]) {
+  test.describe(`at ${viewport.width} px`, () => {
+    test.use({ viewport });
+
+    test("a recording becomes a published episode in three clicks after New episode, without the media library", async ({ page, user }) => {
+      test.setTimeout(150_000);
+      const podcast = await openShow(page, user);
+      const visited = watchNavigations(page);
+      let clicks = 0;
+      const click = async (target: Locator) => {
+        clicks++;
+        await target.click();
+      };
+
+      await page.getByRole("main").getByRole("link", { name: "New episode" }).first().click();
+      const form = new NewEpisodePage(page);
+      await expect(form.chooseRecording).toBeVisible();
+      if (viewport.width < 400) {
+        await expectNoSideways(page);
+        await expectTapTargets(page);
+      }
+
+      // 1: the file. Its upload starts at once; the title comes from its name.
+      const startedAt = Date.now();
+      const chooser = page.waitForEvent("filechooser");
+      await click(form.chooseRecording);
+      await (await chooser).setFiles(recording);
+      await expect(form.uploadBar(FILE_NAME)).toBeVisible();
+      await expect(form.upload).toContainText("Uploaded", { timeout: 30_000 });
+      await expect(form.uploadBar(FILE_NAME)).toHaveAttribute("value", "100");
+      const uploadMs = Date.now() - startedAt;
+      await expect(form.title).toHaveValue(TITLE);
+
+      // 2: Create. The episode page shows the processing, then the player and the loudness.
+      await click(form.create);
+      await expect(page).toHaveURL(/\/dashboard\/episodes\/[0-9a-f-]+$/);
+      const createdAt = Date.now();
+      const episode = new EpisodePage(page);
+      await expect(episode.heading(TITLE)).toBeVisible();
+      await expect(episode.processingProgress).toBeVisible();
+      await expect(episode.processingProgress.getByRole("progressbar", { name: "Processing progress" })).toBeVisible();
+      await expect(episode.waveform).toBeVisible({ timeout: 120_000 });
+      const processingMs = Date.now() - createdAt;
+      await expect(episode.loudness).toContainText("Before");
+      await expect(episode.loudness).toContainText("LUFS");
+      if (viewport.width < 400) {
+        await expectNoSideways(page);
+        await expectTapTargets(page);
+      }
+
+      // 3: Publish.
+      await click(episode.publishNow);
+      await expect(episode.published).toBeVisible();
+      await expectInFeed(page, podcast.slug);
+
+      expect(clicks).toBe(3);
+      expect(visited.filter((u) => new URL(u).pathname.startsWith("/dashboard/media"))).toEqual([]);
+      const timing = `${viewport.width} px: ${clicks} clicks after "New episode"; upload ${uploadMs} ms, processing ${processingMs} ms (30 s WAV)`;
+      test.info().annotations.push({ type: "timing", description: timing });
+      console.log(timing);
+    });
+  });
+}
+
+/** Presses Tab until `target` has the focus, checking that the focus can be seen there. */
+async function tabTo(page: Page, target: Locator, maxPresses = 80) {
+  const handle = await target.elementHandle();
+  for (let i = 0; i < maxPresses; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate((el) => el === document.activeElement, handle)) {
+      const visible = await page.evaluate((el) => {
+        const style = getComputedStyle(el!);
+        return (style.outlineStyle !== "none" && style.outlineWidth !== "0px") || style.boxShadow !== "none";
+      }, handle);
+      expect(visible, "the focused control shows a focus ring").toBe(true);
+      return;
+    }
+  }
+  throw new Error(`Tab never reached ${target}`);
+}
+
+test("the same flow with the keyboard alone: Tab, Enter and Space", async ({ page, user }) => {
+  test.setTimeout(150_000);
+  const podcast = await openShow(page, user);
+
+  await tabTo(page, page.getByRole("main").getByRole("link", { name: "New episode" }).first());
+  await page.keyboard.press("Enter");
+  const form = new NewEpisodePage(page);
+  await expect(form.chooseRecording).toBeVisible();
+
+  await tabTo(page, form.chooseRecording);
+  const chooser = page.waitForEvent("filechooser");
+  await page.keyboard.press("Space");
+  await (await chooser).setFiles(recording);
+  await expect(form.upload).toContainText("Uploaded", { timeout: 30_000 });
+  await expect(form.title).toHaveValue(TITLE);
+
+  // "More" opens with Enter; the episode number is typed there.
+  await tabTo(page, form.more);
+  await page.keyboard.press("Enter");
+  await tabTo(page, form.episodeNumber);
+  await page.keyboard.type("7");
+
+  await tabTo(page, form.create);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/dashboard\/episodes\/[0-9a-f-]+$/);
+  const episode = new EpisodePage(page);
+  await expect(episode.waveform).toBeVisible({ timeout: 120_000 });
+
+  await tabTo(page, episode.publishNow);
+  await page.keyboard.press("Space");
+  await expect(episode.published).toBeVisible();
+  await expectInFeed(page, podcast.slug);
+  const api = await (await page.request.get(`/api/v1/podcasts/${podcast.id}/episodes`, { headers: bearer(user.token) })).json();
+  expect(api.items).toMatchObject([{ title: TITLE, episodeNumber: 7, status: "published" }]);
+});
