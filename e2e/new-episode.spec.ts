@@ -199,3 +199,52 @@ test("the same flow with the keyboard alone: Tab, Enter and Space", async ({ pag
   const api = await (await page.request.get(`/api/v1/podcasts/${podcast.id}/episodes`, { headers: bearer(user.token) })).json();
   expect(api.items).toMatchObject([{ title: TITLE, episodeNumber: 7, status: "published" }]);
 });
+
+test("on the episode page: retry a stopped run, then swap the recording and master it with other options", async ({ page, user }) => {
+  test.setTimeout(180_000);
+  const auth = bearer(user.token);
+  const second = path.join(dir, "take_2.wav");
+  await writeSpeechLikeWav(second, { seconds: 12, seed: 21, leadingSilence: 0.5, trailingSilence: 0.5 });
+  const podcast = await (await page.request.post("/api/v1/podcasts", { headers: auth, data: { title: `Swaps ${Date.now().toString(36)}`, author: "E2E" } })).json();
+  const created = await (await page.request.post(`/api/v1/podcasts/${podcast.id}/episodes`, { headers: auth, data: { title: "Swapped" } })).json();
+  const upload = await page.request.post("/api/v1/files", { headers: auth, multipart: { file: { name: FILE_NAME, mimeType: "audio/wav", buffer: fs.readFileSync(recording) } } });
+  const first = await upload.json();
+  // Started and stopped at once: the page offers to run it again as it was.
+  expect((await page.request.post(`/api/v1/episodes/${created.id}/process`, { headers: auth, data: { audioFileId: first.id } })).status()).toBe(202);
+  expect((await page.request.post(`/api/v1/episodes/${created.id}/process/cancel`, { headers: auth })).status()).toBe(200);
+
+  const signIn = new SignInPage(page);
+  await signIn.goto(`/signin?callbackUrl=${encodeURIComponent(`/dashboard/episodes/${created.id}`)}`);
+  await signIn.signIn(user);
+  const episode = new EpisodePage(page);
+  await expect(episode.heading("Swapped")).toBeVisible();
+  await page.getByRole("button", { name: "Process again as before" }).click();
+  await expect(episode.waveform).toBeVisible({ timeout: 120_000 });
+  const mastered = await (await page.request.get(`/api/v1/episodes/${created.id}`, { headers: auth })).json();
+  expect(mastered.processing).toMatchObject({ status: "succeeded", sourceFileId: first.id });
+
+  // Swap: a new recording uploaded right here, chosen at once; the master itself is not offered.
+  await page.getByText("Change the recording or processing options", { exact: true }).click();
+  const form = page.getByRole("form", { name: "Process audio" });
+  const recordingSelect = form.getByLabel("Recording");
+  await expect(recordingSelect.locator("option")).toHaveText([new RegExp(`^${FILE_NAME} · 0:3\\d · `)]);
+  const chooser = page.waitForEvent("filechooser");
+  await form.getByRole("button", { name: "Upload a new recording" }).click();
+  await (await chooser).setFiles(second);
+  await expect(form.getByTestId("upload-progress")).toContainText("Uploaded", { timeout: 30_000 });
+  await expect(recordingSelect.locator("option:checked")).toHaveText(/^take_2\.wav · 0:1\d · just uploaded$/);
+  await form.getByLabel("Loudness").selectOption("ebu-r128");
+  await form.getByRole("button", { name: "Process again" }).click();
+  await expect
+    .poll(async () => {
+      const e = await (await page.request.get(`/api/v1/episodes/${created.id}`, { headers: auth })).json();
+      return e.processing.id !== mastered.processing.id && e.processing.status;
+    }, { timeout: 120_000 })
+    .toBe("succeeded");
+  const swapped = await (await page.request.get(`/api/v1/episodes/${created.id}`, { headers: auth })).json();
+  expect(swapped.processing.sourceFileId).not.toBe(first.id);
+  expect(swapped.processing.options.loudness).toBe("ebu-r128");
+  expect(swapped.audioFileId).not.toBe(mastered.audioFileId);
+  await expect(episode.waveform).toBeVisible();
+  await expect(episode.loudness).toContainText("LUFS");
+});
