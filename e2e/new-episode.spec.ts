@@ -248,3 +248,36 @@ test("on the episode page: retry a stopped run, then swap the recording and mast
   await expect(episode.waveform).toBeVisible();
   await expect(episode.loudness).toContainText("LUFS");
 });
+
+test("a recording can be dropped on New episode; a file that is not audio is refused there", async ({ page, user }) => {
+  const podcast = await (await page.request.post("/api/v1/podcasts", { headers: bearer(user.token), data: { title: `Drops ${Date.now().toString(36)}`, author: "E2E" } })).json();
+  const signIn = new SignInPage(page);
+  await signIn.goto(`/signin?callbackUrl=${encodeURIComponent(`/dashboard/podcasts/${podcast.id}/episodes/new`)}`);
+  await signIn.signIn(user);
+  const form = new NewEpisodePage(page);
+  await expect(form.chooseRecording).toBeVisible();
+
+  const notAudio = path.join(dir, "my_notes.mp3");
+  fs.writeFileSync(notAudio, "these are my show notes, not audio\n".repeat(50));
+  const chooser = page.waitForEvent("filechooser");
+  await form.chooseRecording.click();
+  await (await chooser).setFiles(notAudio);
+  await expect(form.upload.getByRole("alert")).toContainText("WAV, MP3");
+  await form.create.click();
+  await expect(page.getByRole("alert").filter({ hasText: "The recording was not uploaded" })).toBeVisible();
+  await expect(page).toHaveURL(/\/episodes\/new$/);
+
+  // Dropping a file replaces the refused one and proposes its title (the one typed is kept).
+  await form.title.fill("");
+  const bytes = fs.readFileSync(recording).toString("base64");
+  const dataTransfer = await page.evaluateHandle((b64) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], "dropped_take-3.wav", { type: "audio/wav" }));
+    return dt;
+  }, bytes);
+  await page.getByTestId("recording-dropzone").dispatchEvent("drop", { dataTransfer });
+  await expect(form.upload).toContainText("Uploaded", { timeout: 30_000 });
+  await expect(form.title).toHaveValue("dropped take 3");
+  await form.create.click();
+  await expect(new EpisodePage(page).heading("dropped take 3")).toBeVisible();
+});
