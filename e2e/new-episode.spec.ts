@@ -41,25 +41,31 @@ async function openShow(page: Page, user: ApiUser) {
  * sideways. (The shared header is checked with every page by the layout's own tests.)
  */
 async function expectNoSideways(page: Page) {
-  const wide = await page.getByRole("main").evaluate((main) =>
+  expect(await tooWide(page), `content wider than the viewport on ${page.url()}`).toEqual([]);
+}
+
+async function tooWide(page: Page) {
+  return page.getByRole("main").evaluate((main) =>
     [main, ...main.querySelectorAll<HTMLElement>("*")]
       .filter((el) => el.getClientRects().length > 0 && el.getBoundingClientRect().right > window.innerWidth + 0.5)
       .map((el) => `${el.tagName.toLowerCase()}.${el.className} right=${Math.round(el.getBoundingClientRect().right)}`)
       .slice(0, 5),
   );
-  expect(wide, `content wider than the viewport on ${page.url()}`).toEqual([]);
 }
 
 /** Every control in the page's main area is at least 44 px high and wide (links inside running text excepted). */
 async function expectTapTargets(page: Page) {
-  const small = await page.getByRole("main").evaluate((main) =>
+  expect(await smallTapTargets(page), `tap targets under 44 px on ${page.url()}`).toEqual([]);
+}
+
+async function smallTapTargets(page: Page) {
+  return page.getByRole("main").evaluate((main) =>
     [...main.querySelectorAll<HTMLElement>("a, button, select, textarea, summary, input:not([type=hidden]):not([type=checkbox]):not([type=file]), label:has(input[type=checkbox])")]
       .filter((el) => el.getClientRects().length > 0 && !(el.tagName === "A" && el.closest("p, dd, li > span")))
       .map((el) => ({ el, box: el.getBoundingClientRect() }))
       .filter(({ box }) => box.height < 44 || box.width < 44)
       .map(({ el, box }) => `${el.tagName.toLowerCase()} "${(el.textContent ?? "").trim().slice(0, 40)}" ${Math.round(box.width)}×${Math.round(box.height)}`),
   );
-  expect(small, `tap targets under 44 px on ${page.url()}`).toEqual([]);
 }
 
 /** The feed carries the published episode with its enclosure. */
@@ -137,6 +143,15 @@ for (const viewport of [
       await click(episode.publishNow);
       await expect(episode.published).toBeVisible();
       await expectInFeed(page, podcast.slug);
+
+      if (viewport.width < 400) {
+        // Both checks notice what they look for: a small button and a block wider than the phone.
+        await page.getByRole("main").evaluate((main) => {
+          main.insertAdjacentHTML("beforeend", '<button style="width:30px;height:30px">x</button><div style="width:600px;height:1px"></div>');
+        });
+        expect(await smallTapTargets(page)).toEqual(['button "x" 30×30']);
+        expect(await tooWide(page)).toEqual([expect.stringMatching(/^div\. right=6\d\d$/)]);
+      }
 
       expect(clicks).toBe(3);
       expect(visited.filter((u) => new URL(u).pathname.startsWith("/dashboard/media"))).toEqual([]);
