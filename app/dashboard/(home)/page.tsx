@@ -85,7 +85,7 @@ function ShowCard({ show }: { show: PodcastSummary }) {
         <Link
           href={`/dashboard/podcasts/${show.id}/episodes/new`}
           aria-label={`New episode of ${show.title}`}
-          className={`${buttonClass()} basis-full sm:basis-auto`}
+          className={`${buttonClass()} min-h-11 basis-full sm:basis-auto`}
         >
           New episode
         </Link>

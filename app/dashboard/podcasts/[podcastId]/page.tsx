@@ -141,7 +141,7 @@ function episodeDate(e: Episode): string {
 
 const formatDay = (d: Date) => d.toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 
-const COLUMNS = "sm:grid sm:grid-cols-[minmax(0,1fr)_4rem_4.5rem_6.5rem_9rem_5.5rem] sm:items-center sm:gap-3";
+const COLUMNS = "sm:grid sm:grid-cols-[minmax(0,1fr)_4rem_4.5rem_6.5rem_10.5rem_5.5rem] sm:items-center sm:gap-3";
 
 /** Episodes as rows with number, duration, status, date and downloads; stacked on a phone. */
 function EpisodeList({ episodes, downloads }: { episodes: Episode[]; downloads: Map<string, number> }) {
