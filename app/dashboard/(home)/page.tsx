@@ -5,6 +5,7 @@ import { buttonClass } from "@/components/styles";
 import { requireViewer } from "@/lib/auth/session";
 import { formatDate } from "@/lib/dashboard";
 import { listPodcastSummaries, SUMMARY_DAYS, type PodcastSummary } from "@/lib/data/home";
+import { AutoRefresh } from "../imports/auto-refresh";
 
 export const metadata: Metadata = { title: "Your podcasts" };
 
@@ -16,8 +17,11 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const page = await listPodcastSummaries(viewer, { limit: 20, cursor: typeof cursor === "string" ? cursor : undefined }).catch(() =>
     listPodcastSummaries(viewer, { limit: 20 }),
   );
+  const processing = page.items.some((p) => p.attention.some((a) => a.status === "processing"));
   return (
     <>
+      {/* Progress of what is being processed, and its end, without a reload. */}
+      <AutoRefresh active={processing} ms={3000} />
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold">Your podcasts</h1>
         <div className="flex flex-wrap gap-2">
