@@ -1,5 +1,5 @@
 import "server-only";
-import { and, count, desc, eq, gte, lte, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, isNotNull, lte, type SQL } from "drizzle-orm";
 import { db, tables } from "@/db";
 import { daysBetween, type DateRange, type Day } from "@/lib/analytics/days";
 import type { Viewer } from "@/lib/auth/viewer";
@@ -85,6 +85,51 @@ export async function getDownloadsReport(viewer: Viewer, podcastId: string, scop
     apps,
     devices,
   };
+}
+
+/** Downloads per UTC day of a range for several podcasts at once: the home page's charts. */
+export interface RecentDownloads {
+  total: number;
+  /** Every day of the range, zero included, oldest first. */
+  daily: { day: Day; downloads: number }[];
+}
+
+/**
+ * Downloads over `range` for each of the given podcasts that are the viewer's (others are
+ * left out), in one grouped query: podcast id → total and daily counts.
+ */
+export async function listRecentDownloads(viewer: Viewer, podcastIds: readonly string[], range: DateRange): Promise<Map<string, RecentDownloads>> {
+  const ids = podcastIds.filter(isUuid);
+  if (ids.length === 0) return new Map();
+  const s = tables.downloadSessions;
+  const p = tables.podcasts;
+  const rows = await db
+    .select({ podcastId: s.podcastId, day: s.countedDay, downloads: count(s.id) })
+    .from(s)
+    .innerJoin(p, eq(p.id, s.podcastId))
+    .where(and(inArray(s.podcastId, ids), eq(p.ownerId, viewer.userId), gte(s.countedDay, range.from), lte(s.countedDay, range.to)))
+    .groupBy(s.podcastId, s.countedDay);
+  const days = daysBetween(range.from, range.to);
+  const owned = await db.select({ id: p.id }).from(p).where(and(inArray(p.id, ids), eq(p.ownerId, viewer.userId)));
+  const out = new Map<string, RecentDownloads>();
+  for (const { id } of owned) {
+    const byDay = new Map(rows.filter((r) => r.podcastId === id).map((r) => [r.day, r.downloads]));
+    const daily = days.map((day) => ({ day, downloads: byDay.get(day) ?? 0 }));
+    out.set(id, { total: daily.reduce((n, d) => n + d.downloads, 0), daily });
+  }
+  return out;
+}
+
+/** All-time downloads of each episode of one of the viewer's podcasts (one grouped query); episodes never downloaded are absent. */
+export async function countEpisodeDownloads(viewer: Viewer, podcastId: string): Promise<Map<string, number>> {
+  await requireOwnPodcast(viewer, podcastId);
+  const s = tables.downloadSessions;
+  const rows = await db
+    .select({ episodeId: s.episodeId, downloads: count(s.id) })
+    .from(s)
+    .where(and(eq(s.podcastId, podcastId), isNotNull(s.countedDay)))
+    .groupBy(s.episodeId);
+  return new Map(rows.map((r) => [r.episodeId, r.downloads]));
 }
 
 const CSV_HEADER = ["date", "episode_id", "episode_title", "app", "device", "downloads"];

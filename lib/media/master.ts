@@ -139,6 +139,12 @@ type Plan = {
   limiterDbtp?: number;
 };
 
+/**
+ * loudnorm refuses measured values below -99 (digital silence measures a -144 dBTP peak): such a
+ * recording is then mastered to silence and refused as empty after the run, as the user's file.
+ */
+const inLoudnormRange = (value: number, max: number) => Math.min(max, Math.max(-99, value));
+
 /** The main recording's normalisation filter. */
 function mainFilter(plan: Plan, m: LoudnessStats): string {
   // The curve is already in the samples (GainApplier, in Node): only peaks are left to hold.
@@ -148,8 +154,9 @@ function mainFilter(plan: Plan, m: LoudnessStats): string {
   // Dynamic mode runs at 192 kHz inside loudnorm; come back to 44.1 kHz at once.
   return (
     `loudnorm=I=${f2(plan.loudnormI)}:TP=${f2(plan.loudnormTp)}:LRA=${f2(plan.lra)}` +
-    `:measured_I=${f2(m.integratedLufs)}:measured_LRA=${f2(m.lraLu)}:measured_TP=${f2(m.truePeakDbtp)}` +
-    `:measured_thresh=${f2(m.thresholdLufs)}:linear=true:print_format=json,aresample=${WORK_SAMPLE_RATE}`
+    `:measured_I=${f2(inLoudnormRange(m.integratedLufs, 0))}:measured_LRA=${f2(Math.min(99, m.lraLu))}` +
+    `:measured_TP=${f2(inLoudnormRange(m.truePeakDbtp, 99))}:measured_thresh=${f2(inLoudnormRange(m.thresholdLufs, 0))}` +
+    `:linear=true:print_format=json,aresample=${WORK_SAMPLE_RATE}`
   );
 }
 

@@ -276,6 +276,26 @@ describe("mastering", () => {
     expect(check.tp).toBeLessThanOrEqual(-1);
   });
 
+  it("refuses a silent recording as the user's file, not as a fault of ours", async () => {
+    // Digital silence measures a true peak of -144 dBTP, below what loudnorm accepts (-99).
+    ffmpeg("-f", "lavfi", "-i", "anullsrc=r=44100:cl=mono", "-t", "3", "-c:a", "pcm_s16le", f("silence.wav"));
+    const measured = await measureRecording(f("silence.wav"), { channels: 1, durationSeconds: 3 });
+    expect(measured.loudness.truePeakDbtp).toBeLessThan(-99);
+    const err = await masterEpisode({
+      recording: { path: f("silence.wav"), durationSeconds: 3, loudness: measured.loudness },
+      channels: 1,
+      target: { integratedLufs: -16 },
+      workDir: f("work-silence"),
+      outputPath: f("out/silence.mp3"),
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(MediaError);
+    expect((err as MediaError).code).toBe("empty");
+    expect((err as MediaError).message).toMatch(/silent/);
+  });
+
   it("fails with a clear reason on a recording that does not decode", async () => {
     const err = await masterEpisode({
       recording: { path: f("random.mp3"), durationSeconds: 3, loudness: { integratedLufs: -20, lraLu: 5, truePeakDbtp: -6, thresholdLufs: -30 } },

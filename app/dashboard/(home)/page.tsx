@@ -1,41 +1,51 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Sparkline } from "@/components/sparkline";
 import { buttonClass } from "@/components/styles";
 import { requireViewer } from "@/lib/auth/session";
-import { listPodcasts } from "@/lib/data/podcasts";
+import { formatDate } from "@/lib/dashboard";
+import { listPodcastSummaries, SUMMARY_DAYS, type PodcastSummary } from "@/lib/data/home";
+import { AutoRefresh } from "../imports/auto-refresh";
 
 export const metadata: Metadata = { title: "Your podcasts" };
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<{ cursor?: string }> }) {
   const viewer = await requireViewer();
   const { cursor } = await searchParams;
-  const page = await listPodcasts(viewer, { limit: 50, cursor: typeof cursor === "string" ? cursor : undefined }).catch(() =>
-    listPodcasts(viewer, { limit: 50 }),
+  const page = await listPodcastSummaries(viewer, { limit: 20, cursor: typeof cursor === "string" ? cursor : undefined }).catch(() =>
+    listPodcastSummaries(viewer, { limit: 20 }),
   );
+  const processing = page.items.some((p) => p.attention.some((a) => a.status === "processing"));
   return (
     <>
-      <div className="flex items-center justify-between">
+      {/* Progress of what is being processed, and its end, without a reload. */}
+      <AutoRefresh active={processing} ms={3000} />
+      <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold">Your podcasts</h1>
-        <div className="flex gap-2">
+        <div className="flex flex-wrap gap-2">
           <Link href="/dashboard/imports/new" className={buttonClass("secondary")}>Import a podcast</Link>
           <Link href="/dashboard/podcasts/new" className={buttonClass()}>New podcast</Link>
         </div>
       </div>
       {page.items.length === 0 ? (
-        <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
+        <div className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center sm:p-10">
           <h2 className="text-lg font-medium">No podcasts yet</h2>
-          <p className="mt-1 text-slate-600">Create your first show to start adding episodes.</p>
-          <Link href="/dashboard/podcasts/new" className={`${buttonClass()} mt-4`}>Create a podcast</Link>
+          <p className="mt-1 text-slate-600">
+            Create your first show to start adding episodes, or bring one from another host with its RSS feed: every
+            episode keeps its GUID, date and audio.
+          </p>
+          <div className="mt-4 flex flex-wrap justify-center gap-2">
+            <Link href="/dashboard/podcasts/new" className={buttonClass()}>Create a podcast</Link>
+            <Link href="/dashboard/imports/new" className={buttonClass("secondary")}>Import from another host</Link>
+          </div>
         </div>
       ) : (
-        <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white" aria-label="Podcasts">
+        <ul className="space-y-4" aria-label="Podcasts">
           {page.items.map((p) => (
             <li key={p.id}>
-              <Link href={`/dashboard/podcasts/${p.id}`} className="block px-5 py-4 hover:bg-slate-50">
-                <span className="font-medium">{p.title}</span>
-                <span className="ml-2 text-sm text-slate-500">/{p.slug}</span>
-                {p.description && <p className="mt-1 line-clamp-1 text-sm text-slate-600">{p.description}</p>}
-              </Link>
+              <ShowCard show={p} />
             </li>
           ))}
         </ul>
@@ -46,5 +56,105 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         </Link>
       )}
     </>
+  );
+}
+
+/** One show: how it is doing and what needs doing. */
+function ShowCard({ show }: { show: PodcastSummary }) {
+  const headingId = `show-${show.id}`;
+  const { downloads } = show;
+  return (
+    <article aria-labelledby={headingId} className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 sm:p-5" data-testid="show-card">
+      <div className="flex flex-wrap items-start gap-4">
+        {show.coverFileId ? (
+          // eslint-disable-next-line @next/next/no-img-element -- the owner's file route serves it as stored; no optimizer in a self-hosted app
+          <img
+            src={`/api/v1/files/${show.coverFileId}/content`}
+            alt={`Cover of ${show.title}`}
+            width={72}
+            height={72}
+            className="h-18 w-18 shrink-0 rounded-md object-cover"
+          />
+        ) : (
+          <div aria-hidden="true" className="flex h-18 w-18 shrink-0 items-center justify-center rounded-md bg-indigo-50 text-2xl font-semibold text-indigo-700">
+            {show.title.slice(0, 1).toUpperCase()}
+          </div>
+        )}
+        <div className="min-w-0 flex-1">
+          <h2 id={headingId} className="text-lg font-semibold break-words">
+            <Link href={`/dashboard/podcasts/${show.id}`} className="hover:underline">{show.title}</Link>
+          </h2>
+          <p className="truncate text-sm text-slate-500">/{show.slug}</p>
+        </div>
+        <Link
+          href={`/dashboard/podcasts/${show.id}/episodes/new`}
+          aria-label={`New episode of ${show.title}`}
+          className={`${buttonClass()} min-h-11 basis-full sm:basis-auto`}
+        >
+          New episode
+        </Link>
+      </div>
+
+      <dl className="grid gap-4 text-sm sm:grid-cols-3">
+        <div>
+          <dt className="text-slate-500">Downloads, last {SUMMARY_DAYS} days</dt>
+          <dd className="mt-1 flex items-end gap-3">
+            <Link
+              href={`/dashboard/analytics?podcast=${show.id}`}
+              className="text-2xl font-semibold text-slate-900 hover:underline"
+              data-testid="downloads-30d"
+              aria-label={`${plural(downloads.total, "download")} in the last ${SUMMARY_DAYS} days: analytics of ${show.title}`}
+            >
+              {downloads.total.toLocaleString("en-GB")}
+            </Link>
+            <Sparkline daily={downloads.daily} label={`Downloads per day from ${downloads.from} to ${downloads.to}`} />
+          </dd>
+        </div>
+        <div className="min-w-0">
+          <dt className="text-slate-500">Latest episode</dt>
+          <dd className="mt-1">
+            {show.latestEpisode ? (
+              <>
+                <Link href={`/dashboard/episodes/${show.latestEpisode.id}`} className="font-medium text-indigo-700 underline break-words">
+                  {show.latestEpisode.title}
+                </Link>
+                <span className="block text-slate-500">Published {formatDate(show.latestEpisode.at)}</span>
+              </>
+            ) : (
+              <span className="text-slate-600">Nothing published yet</span>
+            )}
+          </dd>
+        </div>
+        <div className="min-w-0">
+          <dt className="text-slate-500">Next scheduled</dt>
+          <dd className="mt-1">
+            {show.nextScheduled ? (
+              <>
+                <Link href={`/dashboard/episodes/${show.nextScheduled.id}`} className="font-medium text-indigo-700 underline break-words">
+                  {show.nextScheduled.title}
+                </Link>
+                <span className="block text-slate-500">{formatDate(show.nextScheduled.at)}</span>
+              </>
+            ) : (
+              <span className="text-slate-600">Nothing scheduled</span>
+            )}
+          </dd>
+        </div>
+      </dl>
+
+      {show.attention.length > 0 && (
+        <ul className="space-y-1 text-sm" aria-label={`Processing and failed episodes of ${show.title}`}>
+          {show.attention.map((a) => (
+            <li key={a.id} className={`rounded-md px-3 py-2 ${a.status === "failed" ? "bg-red-50 text-red-900" : "bg-amber-50 text-amber-900"}`}>
+              <Link href={`/dashboard/episodes/${a.id}`} className="font-medium underline break-words">
+                {a.status === "failed" ? `Processing failed: ${a.title}` : `Processing (${Math.round(a.progress * 100)}%): ${a.title}`}
+              </Link>
+              {a.error && <span className="block break-words">{a.error}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+
+    </article>
   );
 }
