@@ -59,6 +59,26 @@ export function EpisodeListen({
     a.play().catch(() => undefined); // the click is a user gesture; a refusal just leaves it paused
   };
 
+  // Timestamps in the show notes are links (`<a href="#t=12:34" data-seek="754">`, written by
+  // lib/markdown.ts) outside this component: one listener on the document makes them seek.
+  // The address keeps the #t= so the link can be shared.
+  useEffect(() => {
+    const onClick = (e: MouseEvent) => {
+      const link = e.target instanceof Element ? e.target.closest<HTMLAnchorElement>("a[data-seek]") : null;
+      const a = box.current?.querySelector("audio");
+      if (!link || !a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      const seconds = Number(link.dataset.seek);
+      if (!Number.isFinite(seconds)) return;
+      e.preventDefault();
+      history.replaceState(null, "", link.getAttribute("href"));
+      a.currentTime = seconds;
+      setTime(seconds);
+      a.play().catch(() => undefined);
+    };
+    document.addEventListener("click", onClick);
+    return () => document.removeEventListener("click", onClick);
+  }, []);
+
   const current = chapters.findLastIndex((c) => c.startSeconds <= time);
   const currentCue = cues ? cues.findLastIndex((c) => c.start <= time) : -1;
 
