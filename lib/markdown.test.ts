@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FEED_NOTES_LIMIT_BYTES, feedNotesBytes, feedNotesProblem, isHtmlNotes, linkTimestamps, notesText, renderNotes, timestampSeconds } from "./markdown";
+import { parseFeed } from "./import/parse-feed";
 import { sanitizeShowNotes } from "./sanitize";
 
 const REL = 'rel="nofollow noopener noreferrer"';
@@ -67,6 +68,24 @@ describe("renderNotes", () => {
   it("gives plain text for meta descriptions and JSON-LD", () => {
     expect(notesText("## Topics\n\n**Fish** & [chips](https://example.com) at 12:34")).toBe("Topics Fish & chips at 12:34");
     expect(notesText("<p>Old &amp; <b>HTML</b></p>")).toBe("Old & HTML");
+  });
+});
+
+describe("imported notes", () => {
+  it("arrive as HTML and render unchanged, whether the other host sent HTML or plain text", () => {
+    const NS = 'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:content="http://purl.org/rss/1.0/modules/content/"';
+    const item = (guid: string, notes: string) =>
+      `<item><title>${guid}</title><guid>${guid}</guid><enclosure url="https://cdn.example.com/${guid}.mp3" length="0" type="audio/mpeg"/>${notes}</item>`;
+    const xml = `<?xml version="1.0"?><rss version="2.0" ${NS}><channel><title>Old</title><description>About *stars* and snake_case_names</description>${item(
+      "html",
+      "<content:encoded><![CDATA[<p>Hello <b>there</b>, my_var_name</p>\n\n    <ul><li>one</li></ul><script>x()</script>]]></content:encoded>",
+    )}${item("text", "<description>Line one\n\nLine *two* at 12:34</description>")}</channel></rss>`;
+    const parsed = parseFeed(xml);
+    for (const notes of [parsed.description, ...parsed.items.map((i) => i.notes)]) {
+      expect(isHtmlNotes(notes), notes).toBe(true);
+      expect(renderNotes(notes), notes).toBe(notes);
+    }
+    expect(renderNotes(parsed.items[1]!.notes)).toBe("<p>Line one</p>\n<p>Line *two* at 12:34</p>");
   });
 });
 
