@@ -79,6 +79,21 @@ export function EpisodeListen({
     return () => document.removeEventListener("click", onClick);
   }, []);
 
+  // A shared link to a moment (…/episode#t=12:34) opens with the player there, paused.
+  useEffect(() => {
+    const m = /^#t=(?:(\d{1,2}):)?(\d{1,3}):([0-5]\d)$/.exec(location.hash);
+    const a = box.current?.querySelector("audio");
+    if (!m || !a) return;
+    const seconds = Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+    const jump = () => {
+      a.currentTime = seconds;
+      setTime(seconds);
+    };
+    if (a.readyState >= 1) jump();
+    else a.addEventListener("loadedmetadata", jump, { once: true });
+    return () => a.removeEventListener("loadedmetadata", jump);
+  }, []);
+
   const current = chapters.findLastIndex((c) => c.startSeconds <= time);
   const currentCue = cues ? cues.findLastIndex((c) => c.start <= time) : -1;
 

@@ -95,6 +95,10 @@ test("a published episode has a public page with player, chapters that seek and 
   await expect.poll(() => ep.currentTime()).toBeGreaterThanOrEqual(5);
   expect(await ep.currentTime()).toBeLessThan(9);
   await expect(page).toHaveURL(/#t=0:05$/);
+  // Opened from a shared link to a moment, the player starts there.
+  await show.goto(podcast.slug);
+  await page.goto(`/p/${podcast.slug}/${episode.slug}#t=0:09`);
+  await expect.poll(() => ep.currentTime()).toBeGreaterThanOrEqual(9);
 
   // The public files behind the page.
   const chaptersJson = await api.get(`/p/${podcast.slug}/${episode.slug}/chapters.json`);
