@@ -51,9 +51,10 @@ function render(notes: string): string {
 
 // Rendering is most of the cost of a feed item; a feed rebuilt after one edit reuses the other
 // items' HTML. Keyed by the notes themselves, so it can never serve stale HTML. Bounded by size
-// (characters of notes and HTML), oldest first out.
+// (characters of notes and HTML), oldest first out; small in the browser, where the editor
+// renders every keystroke's text once and only needs the latest few.
 const rendered = new Map<string, string>();
-const MAX_RENDERED_CHARS = 16 * 1024 * 1024;
+const MAX_RENDERED_CHARS = typeof window === "undefined" ? 16 * 1024 * 1024 : 256 * 1024;
 let renderedChars = 0;
 
 /** Show notes (Markdown, or HTML from before Markdown) as safe HTML: what the feed carries. */
