@@ -1,7 +1,8 @@
 "use client";
 
 import { useActionState } from "react";
-import { CheckboxField, FormMessage, SelectField, SubmitButton, TextAreaField, TextField } from "@/components/ui";
+import { NotesEditor } from "@/components/notes-editor";
+import { CheckboxField, FormMessage, SelectField, SubmitButton, TextField } from "@/components/ui";
 import { initialFormState, type FormState } from "@/lib/form-state";
 import { EPISODE_20_FIELDS, Podcasting20Fields } from "./podcasting20-fields";
 
@@ -53,7 +54,7 @@ export function EpisodeForm({
         placeholder="made from the title"
         hint="Unique within this podcast. Leave empty to make one from the title."
       />
-      <TextAreaField label="Show notes" name="description" rows={8} defaultValue={v.description} error={f.description} />
+      <NotesEditor label="Show notes" name="description" maxLength={20000} defaultValue={v.description} error={f.description} />
       <div className="grid gap-4 sm:grid-cols-3">
         <TextField label="Season" name="seasonNumber" type="number" min={1} inputMode="numeric" defaultValue={v.seasonNumber} error={f.seasonNumber} />
         <TextField label="Episode number" name="episodeNumber" type="number" min={1} inputMode="numeric" defaultValue={v.episodeNumber} error={f.episodeNumber} />

@@ -59,6 +59,41 @@ export function EpisodeListen({
     a.play().catch(() => undefined); // the click is a user gesture; a refusal just leaves it paused
   };
 
+  // Timestamps in the show notes are links (`<a href="#t=12:34" data-seek="754">`, written by
+  // lib/markdown.ts) outside this component: one listener on the document makes them seek.
+  // The address keeps the #t= so the link can be shared.
+  useEffect(() => {
+    const onClick = (e: MouseEvent) => {
+      const link = e.target instanceof Element ? e.target.closest<HTMLAnchorElement>("a[data-seek]") : null;
+      const a = box.current?.querySelector("audio");
+      if (!link || !a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      const seconds = Number(link.dataset.seek);
+      if (!Number.isFinite(seconds)) return;
+      e.preventDefault();
+      history.replaceState(null, "", link.getAttribute("href"));
+      a.currentTime = seconds;
+      setTime(seconds);
+      a.play().catch(() => undefined);
+    };
+    document.addEventListener("click", onClick);
+    return () => document.removeEventListener("click", onClick);
+  }, []);
+
+  // A shared link to a moment (…/episode#t=12:34) opens with the player there, paused.
+  useEffect(() => {
+    const m = /^#t=(?:(\d{1,2}):)?(\d{1,3}):([0-5]\d)$/.exec(location.hash);
+    const a = box.current?.querySelector("audio");
+    if (!m || !a) return;
+    const seconds = Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+    const jump = () => {
+      a.currentTime = seconds;
+      setTime(seconds);
+    };
+    if (a.readyState >= 1) jump();
+    else a.addEventListener("loadedmetadata", jump, { once: true });
+    return () => a.removeEventListener("loadedmetadata", jump);
+  }, []);
+
   const current = chapters.findLastIndex((c) => c.startSeconds <= time);
   const currentCue = cues ? cues.findLastIndex((c) => c.start <= time) : -1;
 

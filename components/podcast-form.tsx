@@ -1,7 +1,8 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { CheckboxField, FormMessage, SelectField, SubmitButton, TextAreaField, TextField } from "@/components/ui";
+import { NotesEditor } from "@/components/notes-editor";
+import { CheckboxField, FormMessage, SelectField, SubmitButton, TextField } from "@/components/ui";
 import { APPLE_CATEGORIES } from "@/lib/apple-categories";
 import { initialFormState, type FormState } from "@/lib/form-state";
 import { LISTEN_PLATFORMS } from "@/lib/validation/podcast";
@@ -86,7 +87,7 @@ export function PodcastForm({
         placeholder="made from the title"
         hint="Lowercase letters, digits and hyphens. Leave empty to make one from the title."
       />
-      <TextAreaField label="Description" name="description" maxLength={4000} defaultValue={v.description} error={f.description} />
+      <NotesEditor label="Description" name="description" rows={6} maxLength={4000} defaultValue={v.description} error={f.description} />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField label="Author" name="author" defaultValue={v.author} error={f.author} />
         <TextField label="Language" name="language" defaultValue={v.language} error={f.language} hint="A code like en or en-US." />

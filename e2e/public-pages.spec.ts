@@ -24,7 +24,7 @@ test("a published episode has a public page with player, chapters that seek and 
   const podcast = await (await api.post("/api/v1/podcasts", { headers: auth, data: { title, author: "E2E Author", description: "A show made by the tests." } })).json();
   const created = await api.post(`/api/v1/podcasts/${podcast.id}/episodes`, {
     headers: auth,
-    data: { title: "Pilot", description: '<p>Notes with <a href="https://example.com">a link</a>.</p><script>document.title = "hacked"</script>' },
+    data: { title: "Pilot", description: 'Notes with [a link](https://example.com) and **bold** words; the middle starts at 0:05.\n\n<script>document.title = "hacked"</script>' },
   });
   expect(created.status(), await created.text()).toBe(201);
   const episode = await created.json();
@@ -74,6 +74,7 @@ test("a published episode has a public page with player, chapters that seek and 
   await expect(ep.waveform).toBeVisible();
   await expect(ep.audio).toHaveAttribute("src", `/p/${podcast.slug}/${episode.slug}/audio.mp3`);
   await expect(ep.showNotes.getByRole("link", { name: "a link" })).toHaveAttribute("href", "https://example.com");
+  await expect(ep.showNotes.locator("strong")).toHaveText("bold");
   await expect(ep.showNotes.locator("script")).toHaveCount(0);
   await expect(page).not.toHaveTitle("hacked");
 
@@ -87,6 +88,17 @@ test("a published episode has a public page with player, chapters that seek and 
   await expect(ep.transcript).toContainText("Ann: Welcome to the public page test.");
   await ep.transcript.getByRole("button", { name: "Play from 0:03" }).click();
   await expect.poll(() => ep.currentTime()).toBeGreaterThanOrEqual(3);
+
+  // A timestamp in the show notes seeks too, and the address says where.
+  await ep.audio.evaluate((a: HTMLAudioElement) => a.pause());
+  await ep.showNotes.getByRole("link", { name: "0:05" }).click();
+  await expect.poll(() => ep.currentTime()).toBeGreaterThanOrEqual(5);
+  expect(await ep.currentTime()).toBeLessThan(9);
+  await expect(page).toHaveURL(/#t=0:05$/);
+  // Opened from a shared link to a moment, the player starts there.
+  await show.goto(podcast.slug);
+  await page.goto(`/p/${podcast.slug}/${episode.slug}#t=0:09`);
+  await expect.poll(() => ep.currentTime()).toBeGreaterThanOrEqual(9);
 
   // The public files behind the page.
   const chaptersJson = await api.get(`/p/${podcast.slug}/${episode.slug}/chapters.json`);

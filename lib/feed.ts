@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import type { PublicEpisode, PublicPodcast } from "@/lib/data/public";
-import { sanitizeShowNotes, showNotesText } from "@/lib/sanitize";
+import { notesText, renderNotes } from "@/lib/markdown";
 import { urls } from "@/lib/urls";
 
 const PODCAST_NAMESPACE_GUID = "ead4c236-bf58-58c6-a2c6-a6b28d128cb6";
@@ -38,27 +38,6 @@ function el(name: string, attrs: Record<string, string> | null, text?: string | 
   return body === "" ? `<${name}${a}/>` : `<${name}${a}>${body}</${name}>`;
 }
 
-// Sanitizing show notes is most of the cost of an item; a feed rebuilt after one edit reuses
-// the others'. Keyed by the notes themselves, so it can never serve stale HTML.
-// Bounded by size (characters of notes and HTML), oldest first out.
-const sanitized = new Map<string, string>();
-const MAX_SANITIZED_CHARS = 16 * 1024 * 1024;
-let sanitizedChars = 0;
-function sanitizedNotes(notes: string): string {
-  let html = sanitized.get(notes);
-  if (html === undefined) {
-    html = sanitizeShowNotes(notes);
-    sanitized.set(notes, html);
-    sanitizedChars += notes.length + html.length;
-    for (const [k, v] of sanitized) {
-      if (sanitizedChars <= MAX_SANITIZED_CHARS) break;
-      sanitized.delete(k);
-      sanitizedChars -= k.length + v.length;
-    }
-  }
-  return html;
-}
-
 /** Server configuration that shapes the feed (and so must be part of its ETag). */
 export interface FeedOptions {
   /** WebSub hubs (WEBSUB_HUB_URL), announced with atom:link rel="hub". */
@@ -82,7 +61,7 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
     ...(opts.hubs ?? []).map((hub) => el("atom:link", { href: hub, rel: "hub" })),
     el("title", null, podcast.title),
     el("link", null, siteUrl),
-    el("description", null, null, cdata(sanitizedNotes(podcast.description) || podcast.title)),
+    el("description", null, null, cdata(renderNotes(podcast.description) || podcast.title)),
     el("language", null, podcast.language),
   ];
   if (podcast.copyright) out.push(el("copyright", null, podcast.copyright));
@@ -103,7 +82,7 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
   out.push(
     el("itunes:explicit", null, podcast.explicit ? "true" : "false"),
     el("itunes:type", null, podcast.type),
-    el("itunes:summary", null, showNotesText(podcast.description, 4000) || podcast.title),
+    el("itunes:summary", null, notesText(podcast.description, 4000) || podcast.title),
   );
   if (podcast.newFeedUrl) out.push(el("itunes:new-feed-url", null, podcast.newFeedUrl));
   out.push(
@@ -126,7 +105,7 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
   }
 
   for (const e of episodes) {
-    const notes = sanitizedNotes(e.description);
+    const notes = renderNotes(e.description);
     const item = [
       el("title", null, e.title),
       el("itunes:title", null, e.title),
@@ -192,7 +171,7 @@ export function lastModified(podcast: PublicPodcast, episodes: PublicEpisode[]):
 }
 
 // Part of every ETag: change it when the same data would make different XML (a new tag, say).
-const FEED_FORMAT_VERSION = "3";
+const FEED_FORMAT_VERSION = "4";
 
 /**
  * A strong ETag for the feed, from the podcast row alone: its feed version changes with every

@@ -2,9 +2,10 @@ import sanitizeHtml from "sanitize-html";
 
 /**
  * The one place that decides which HTML of a show's text is safe to show: the public pages
- * render it and the RSS feed puts it in item descriptions. Show notes may be HTML or plain text;
- * either way the result is HTML with only the tags podcast apps display (Apple allows p, ol, ul,
- * li and a) plus simple formatting, links restricted to http(s) and mailto.
+ * render it and the RSS feed puts it in item descriptions. Show notes are Markdown rendered by
+ * lib/markdown.ts, or HTML (or plain text) from before Markdown and from imported feeds; either
+ * way the result is HTML with only the tags podcast apps display (Apple allows p, ol, ul, li and
+ * a) plus simple formatting, links restricted to http(s) and mailto.
  */
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: ["p", "br", "a", "strong", "b", "em", "i", "u", "s", "ul", "ol", "li", "blockquote", "code", "pre", "h2", "h3", "h4", "hr"],
@@ -36,6 +37,11 @@ function textToHtml(text: string): string {
 export function sanitizeShowNotes(notes: string): string {
   if (!notes.trim()) return "";
   return sanitizeHtml(LOOKS_LIKE_HTML.test(notes) ? notes : textToHtml(notes), OPTIONS);
+}
+
+/** HTML (Markdown's output, with any HTML the podcaster wrote inside it) made safe. */
+export function sanitizeNotesHtml(html: string): string {
+  return sanitizeHtml(html, OPTIONS);
 }
 
 /** Show notes as one line of plain text (for meta descriptions and previews), cut at `max` characters. */

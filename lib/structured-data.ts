@@ -1,5 +1,5 @@
 import type { PublicEpisode, PublicPodcast } from "@/lib/data/public";
-import { showNotesText } from "@/lib/sanitize";
+import { notesText } from "@/lib/markdown";
 import { urls } from "@/lib/urls";
 
 /**
@@ -23,7 +23,7 @@ export function podcastSeriesLd(podcast: PublicPodcast, base: string) {
   return {
     "@context": "https://schema.org",
     ...seriesRef(podcast, base),
-    description: showNotesText(podcast.description, 4000) || undefined,
+    description: notesText(podcast.description, 4000) || undefined,
     inLanguage: podcast.language,
     ...(podcast.cover ? { image: urls.cover(base, podcast.slug, podcast.cover.mimeType) } : {}),
     ...(podcast.author ? { author: { "@type": "Person", name: podcast.author } } : {}),
@@ -39,7 +39,7 @@ export function podcastEpisodeLd(podcast: PublicPodcast, episode: PublicEpisode,
     name: episode.title,
     url: urls.episode(base, podcast.slug, episode.slug),
     datePublished: episode.publishedAt.toISOString(),
-    description: showNotesText(episode.description, 4000) || undefined,
+    description: notesText(episode.description, 4000) || undefined,
     ...(episode.episodeNumber != null ? { episodeNumber: episode.episodeNumber } : {}),
     ...(duration ? { timeRequired: duration } : {}),
     associatedMedia: {

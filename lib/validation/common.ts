@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FEED_NOTES_LIMIT_BYTES, feedNotesProblem } from "@/lib/markdown";
 import { SLUG_PATTERN } from "@/lib/slug";
 
 export const slugSchema = z
@@ -24,3 +25,18 @@ export const paginationSchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),
 });
+
+/**
+ * Show notes in Markdown (HTML inside it is sanitized), at most `max` characters and at most
+ * Apple's 4,000 bytes once rendered into the feed: the editor's counter runs the same check.
+ */
+export const notesSchema = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `At most ${max} characters.`)
+    .superRefine((notes, ctx) => {
+      const problem = feedNotesProblem(notes);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .meta({ description: `Show notes in Markdown (bold, italic, links, lists, headings; HTML inside is sanitized; 12:34 timestamps seek on the episode page). The HTML the feed carries is at most ${FEED_NOTES_LIMIT_BYTES} bytes (Apple's limit).` });

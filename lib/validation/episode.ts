@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { slugSchema } from "./common";
+import { notesSchema, slugSchema } from "./common";
 import { episode20Fields } from "./podcasting20";
 
 export const EPISODE_TYPES = ["full", "trailer", "bonus"] as const;
@@ -17,7 +17,7 @@ const positiveIntOrNull = (max: number, what: string) =>
 const episodeFields = {
   title: z.string({ error: "Enter a title." }).trim().min(1, "Enter a title.").max(200, "At most 200 characters."),
   slug: slugSchema.optional(),
-  description: z.string().trim().max(20000, "At most 20000 characters.").default(""),
+  description: notesSchema(20000).default(""),
   seasonNumber: positiveIntOrNull(9999, "Season"),
   episodeNumber: positiveIntOrNull(99999, "Episode number"),
   episodeType: z.enum(EPISODE_TYPES, { error: "Choose full, trailer or bonus." }).default("full"),
@@ -33,7 +33,7 @@ export type CreateEpisodeInput = z.infer<typeof createEpisodeSchema>;
 export const updateEpisodeSchema = z.strictObject({
   title: episodeFields.title.optional(),
   slug: slugSchema.optional(),
-  description: z.string().trim().max(20000, "At most 20000 characters.").optional(),
+  description: notesSchema(20000).optional(),
   seasonNumber: episodeFields.seasonNumber.optional(),
   episodeNumber: episodeFields.episodeNumber.optional(),
   episodeType: z.enum(EPISODE_TYPES, { error: "Choose full, trailer or bonus." }).optional(),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CATEGORY_NAMES, categoryProblem } from "@/lib/apple-categories";
-import { idSchema, optionalText, slugSchema } from "./common";
+import { idSchema, notesSchema, optionalText, slugSchema } from "./common";
 import { movedToFeedUrlSchema } from "./import";
 import { podcast20Fields } from "./podcasting20";
 import { httpUrlSchema } from "./podcast-urls";
@@ -31,7 +31,7 @@ const enclosurePrefixSchema = z
 const podcastFields = {
   title: z.string({ error: "Enter a title." }).trim().min(1, "Enter a title.").max(200, "At most 200 characters."),
   slug: slugSchema.optional(),
-  description: z.string().trim().max(4000, "At most 4000 characters.").default(""),
+  description: notesSchema(4000).default(""),
   author: z.string().trim().max(200, "At most 200 characters.").default(""),
   ownerName: z.string().trim().max(200, "At most 200 characters.").default(""),
   ownerEmail: z
@@ -88,7 +88,7 @@ export type CreatePodcastInput = z.infer<typeof createPodcastSchema>;
 export const updatePodcastSchema = z.strictObject({
   title: podcastFields.title.optional(),
   slug: slugSchema.optional(),
-  description: z.string().trim().max(4000, "At most 4000 characters.").optional(),
+  description: notesSchema(4000).optional(),
   author: z.string().trim().max(200).optional(),
   ownerName: z.string().trim().max(200).optional(),
   ownerEmail: podcastFields.ownerEmail.unwrap().optional(),

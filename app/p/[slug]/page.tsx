@@ -5,7 +5,7 @@ import { JsonLd } from "@/components/json-ld";
 import { ShowNotes } from "@/components/show-notes";
 import { listPublishedEpisodes } from "@/lib/data/public";
 import { formatDuration } from "@/lib/format";
-import { showNotesText } from "@/lib/sanitize";
+import { notesText } from "@/lib/markdown";
 import { podcastSeriesLd } from "@/lib/structured-data";
 import { urls } from "@/lib/urls";
 import { formatPublicDate, loadBaseUrl, loadPodcast } from "../load";
@@ -18,7 +18,7 @@ const EPISODES_SHOWN = 100;
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { slug } = await params;
   const [podcast, base] = await Promise.all([loadPodcast(slug), loadBaseUrl()]);
-  const description = showNotesText(podcast.description, 200) || `${podcast.title}, a podcast by ${podcast.author}.`;
+  const description = notesText(podcast.description, 200) || `${podcast.title}, a podcast by ${podcast.author}.`;
   const url = urls.podcast(base, slug);
   const image = podcast.cover && { url: urls.cover(base, slug, podcast.cover.mimeType), width: podcast.cover.width ?? undefined, height: podcast.cover.height ?? undefined, alt: podcast.title };
   return {
@@ -119,7 +119,7 @@ export default async function PublicPodcastPage({ params }: Props) {
                   {e.durationSeconds != null && <> · {formatDuration(e.durationSeconds)}</>}
                   {e.episodeType !== "full" && <> · {e.episodeType === "trailer" ? "Trailer" : "Bonus"}</>}
                 </p>
-                {e.description && <p className="text-sm text-slate-700">{showNotesText(e.description, 240)}</p>}
+                {e.description && <p className="text-sm text-slate-700">{notesText(e.description, 240)}</p>}
               </li>
             ))}
           </ul>

@@ -8,7 +8,7 @@ import { formatChapterTime } from "@/lib/chapters";
 import { getPublishedTranscript } from "@/lib/data/public";
 import { embedIframe } from "@/lib/embed";
 import { formatDuration } from "@/lib/format";
-import { showNotesText } from "@/lib/sanitize";
+import { notesText } from "@/lib/markdown";
 import { podcastEpisodeLd } from "@/lib/structured-data";
 import { cueSpeaker, cueText, parseTranscript } from "@/lib/transcripts";
 import { urls } from "@/lib/urls";
@@ -20,7 +20,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { slug, episode: episodeSlug } = await params;
   const [{ podcast, episode }, base] = await Promise.all([loadEpisode(slug, episodeSlug), loadBaseUrl()]);
   const title = `${episode.title} · ${podcast.title}`;
-  const description = showNotesText(episode.description, 200) || `An episode of ${podcast.title}.`;
+  const description = notesText(episode.description, 200) || `An episode of ${podcast.title}.`;
   const url = urls.episode(base, slug, episodeSlug);
   const cover = episode.cover
     ? { url: urls.episodeCover(base, slug, episodeSlug, episode.cover.mimeType), file: episode.cover }
@@ -104,7 +104,7 @@ export default async function PublicEpisodePage({ params }: Props) {
       {episode.description && (
         <section aria-labelledby="notes-heading" className="space-y-2">
           <h2 id="notes-heading" className="text-lg font-semibold">Show notes</h2>
-          <ShowNotes notes={episode.description} />
+          <ShowNotes notes={episode.description} seekLinks />
         </section>
       )}
 
