@@ -1,11 +1,12 @@
 "use client";
 
 import { useActionState, useRef, useState } from "react";
-import { CheckboxField, FormMessage, SelectField, TextAreaField, TextField } from "@/components/ui";
+import { CheckboxField, FormMessage, SelectField, TextField } from "@/components/ui";
 import { buttonClass } from "@/components/styles";
 import { initialFormState, type FormState } from "@/lib/form-state";
 import { titleFromFileName } from "@/lib/title-from-file";
 import { RecordingDropZone, RecordingUploadProgress, useRecordingUpload } from "./recording-upload";
+import { NotesEditor } from "@/components/notes-editor";
 
 export interface RecordingChoice {
   id: string;
@@ -122,7 +123,7 @@ export function NewEpisodeForm({
         error={f.title}
         hint="Proposed from the file name; change it as you like."
       />
-      <TextAreaField label="Show notes" name="description" rows={6} defaultValue={v.description ?? ""} error={f.description} />
+      <NotesEditor label="Show notes" name="description" maxLength={20000} defaultValue={v.description ?? ""} error={f.description} />
       <details className="rounded-md border border-slate-200 p-3" open={!!(f.seasonNumber || f.episodeNumber || f.episodeType || f.slug)}>
         <summary className="flex min-h-11 cursor-pointer items-center font-medium">More: number, season, type</summary>
         <div className="mt-3 space-y-4">

@@ -14,6 +14,7 @@ import { latestImportOfPodcast } from "@/lib/data/imports";
 import { publicBaseUrl, urls } from "@/lib/urls";
 import { checkRedirectAction, deletePodcastAction, setMovedToFeedUrlAction } from "../actions";
 import { MoveInPanel, MoveOutForm } from "./moving";
+import { notesText } from "@/lib/markdown";
 
 type Props = { params: Promise<{ podcastId: string }> };
 
@@ -55,7 +56,7 @@ export default async function PodcastPage({ params }: Props) {
             <DeleteButton action={deletePodcastAction.bind(null, podcast.id)} what="podcast" />
           </div>
         </div>
-        {podcast.description && <p className="whitespace-pre-line text-slate-700">{podcast.description}</p>}
+        {podcast.description && <p className="text-slate-700">{notesText(podcast.description)}</p>}
         {lastImport && (
           <p className="text-sm">
             <Link href={`/dashboard/imports/${lastImport.id}`} className="text-indigo-700 underline">
