@@ -157,7 +157,7 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
           publish={publishAction.bind(null, e.id)}
           unpublish={unpublishAction.bind(null, e.id)}
         />
-        {e.status === "published" && (
+        {e.status === "published" && e.access === "public" && (
           <section className="space-y-2 rounded-md border border-slate-200 p-4" aria-labelledby="embed-heading">
             <h2 id="embed-heading" className="text-lg font-semibold">Embed the player</h2>
             <p className="text-sm text-slate-600">Put this episode&apos;s player on any website or blog.</p>
@@ -177,6 +177,7 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
             episodeNumber: e.episodeNumber?.toString() ?? "",
             episodeType: e.episodeType,
             explicit: e.explicit,
+            access: e.access,
           }}
         />
         <DeleteButton action={deleteEpisodeAction.bind(null, e.id)} what="episode" />
