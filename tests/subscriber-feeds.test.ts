@@ -1,9 +1,10 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { db, tables } from "@/db";
 import { flushDownloads } from "@/lib/analytics";
 import { setChapters, setTranscript } from "@/lib/data/episode-extras";
 import { updatePodcast } from "@/lib/data/podcasts";
+import { captureLogs } from "@/lib/log";
 import { call } from "@/tests/api-client";
 import { makeEpisode, makePodcast, makePublishedEpisode, makeUser, uploadFromPath } from "@/tests/factories";
 import { makeFixtureDir } from "@/tests/media-fixtures";
@@ -152,6 +153,16 @@ describe("subscriber feeds", () => {
         expect(res.headers.get("content-range")).toMatch(/^bytes 0-99\/\d+$/);
       }
     }
+
+    // The file routes log each request; never with the token in it.
+    const logs = captureLogs();
+    try {
+      for (const url of files) await fetchUrl(url);
+    } finally {
+      logs.restore();
+    }
+    expect(logs.records().filter((r) => r.msg === "request").length).toBeGreaterThan(0);
+    expect(logs.lines.join("\n")).not.toContain(tokenOf(s.ann.feedUrl));
 
     // Revoking Ann: her feed and every file URL answer 404; Bob's keep working.
     const { DELETE } = await import("@/app/api/v1/podcasts/[id]/subscribers/[subscriberId]/route");
