@@ -10,13 +10,19 @@ async function signIn(page: Page, user: { email: string; password: string }) {
   await expect(new DashboardPage(page).heading).toBeVisible();
 }
 
+/**
+ * A plain GET on a connection of its own: a kept-alive socket left idle while the browser works
+ * can be closed by the server just as it is reused (ECONNRESET), which says nothing about the app.
+ */
+const fetchFresh = (page: Page, url: string) => page.request.get(url, { headers: { connection: "close" } });
+
 test.describe("private shows and subscribers", () => {
   test("the owner makes a show private, adds a subscriber whose feed works, revokes them and the feed is gone", async ({ page, user }) => {
-    const created = await page.request.post("/api/v1/podcasts", { headers: bearer(user.token), data: { title: "Members Only Hour" } });
+    const created = await page.request.post("/api/v1/podcasts", { headers: { ...bearer(user.token), connection: "close" }, data: { title: "Members Only Hour" } });
     expect(created.status()).toBe(201);
     const podcast = (await created.json()) as { id: string; slug: string; visibility: string };
     expect(podcast.visibility).toBe("public");
-    expect((await page.request.get(`/p/${podcast.slug}/feed.xml`)).status()).toBe(200);
+    expect((await fetchFresh(page, `/p/${podcast.slug}/feed.xml`)).status()).toBe(200);
 
     await signIn(page, user);
     await page.goto(`/dashboard/podcasts/${podcast.id}/edit`);
@@ -24,8 +30,8 @@ test.describe("private shows and subscribers", () => {
     await page.getByRole("button", { name: "Save changes" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Members Only Hour" })).toBeVisible();
     await expect(page.getByText(/· private/)).toBeVisible();
-    expect((await page.request.get(`/p/${podcast.slug}/feed.xml`)).status()).toBe(404);
-    expect((await page.request.get(`/p/${podcast.slug}`)).status()).toBe(404);
+    expect((await fetchFresh(page, `/p/${podcast.slug}/feed.xml`)).status()).toBe(404);
+    expect((await fetchFresh(page, `/p/${podcast.slug}`)).status()).toBe(404);
 
     await page.getByRole("link", { name: "Subscribers" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Subscribers" })).toBeVisible();
@@ -37,7 +43,7 @@ test.describe("private shows and subscribers", () => {
     const feedUrl = (await row.getByTestId("feed-url").textContent())!;
     expect(feedUrl).toMatch(/\/s\/[A-Za-z0-9_-]{43}\/feed\.xml$/);
 
-    const feed = await page.request.get(feedUrl);
+    const feed = await fetchFresh(page, feedUrl);
     expect(feed.status()).toBe(200);
     const xml = await feed.text();
     expect(xml).toContain("<itunes:block>yes</itunes:block>");
@@ -51,6 +57,6 @@ test.describe("private shows and subscribers", () => {
     const revoked = page.getByTestId("subscriber").filter({ hasText: "patty@example.test" });
     await expect(revoked).toContainText("revoked");
     await expect(revoked.getByTestId("feed-url")).toHaveCount(0);
-    expect((await page.request.get(feedUrl)).status()).toBe(404);
+    expect((await fetchFresh(page, feedUrl)).status()).toBe(404);
   });
 });
