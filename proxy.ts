@@ -54,7 +54,8 @@ export const config = {
     // uploads: a proxied request body is buffered and cut at 10 MB, and uploads stream gigabytes
     // (their JSON answers still carry nosniff from lib/api/respond.ts). Feeds and enclosures too:
     // they are not pages, so they need no nonce, and send their own headers
-    // (lib/delivery/, resourceSecurityHeaders) so that `npm start` can answer them before Next.
-    { source: "/((?!_next/static|_next/image|favicon.ico|api/v1/files|p/[^/]+/feed\\.xml$|p/[^/]+/[^/]+/audio\\.mp3$).*)" },
+    // (lib/delivery/, resourceSecurityHeaders) so that `npm start` can answer them before Next;
+    // subscribers' feeds and enclosures (/s/<token>/…) alike.
+    { source: "/((?!_next/static|_next/image|favicon.ico|api/v1/files|p/[^/]+/feed\\.xml$|p/[^/]+/[^/]+/audio\\.mp3$|s/[^/]+/feed\\.xml$|s/[^/]+/[^/]+/audio\\.mp3$).*)" },
   ],
 };

@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 export default async function robots(): Promise<MetadataRoute.Robots> {
   const base = publicBaseUrl({ headers: new Headers(await headers()) });
   return {
-    rules: { userAgent: "*", allow: "/", disallow: ["/dashboard", "/api/", "/signin", "/signup"] },
+    rules: { userAgent: "*", allow: "/", disallow: ["/dashboard", "/api/", "/signin", "/signup", "/s/"] },
     sitemap: `${base}/sitemap.xml`,
   };
 }

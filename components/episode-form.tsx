@@ -14,6 +14,8 @@ export interface EpisodeFormValues {
   episodeNumber: string;
   episodeType: string;
   explicit: boolean;
+  /** "public" or "subscribers" (supporter-only). */
+  access?: string;
 }
 
 export const emptyEpisode: EpisodeFormValues = {
@@ -64,6 +66,16 @@ export function EpisodeForm({
           <option value="bonus">Bonus</option>
         </SelectField>
       </div>
+      <SelectField
+        label="Who can listen"
+        name="access"
+        defaultValue={v.access ?? "public"}
+        error={f.access}
+        hint="Subscribers only: left out of the public feed and pages, in every subscriber's own feed."
+      >
+        <option value="public">Everyone</option>
+        <option value="subscribers">Subscribers only</option>
+      </SelectField>
       <CheckboxField label="Contains explicit content" name="explicit" defaultChecked={v.explicit} error={f.explicit} />
       {podcasting20 && <Podcasting20Fields specs={EPISODE_20_FIELDS} current={podcasting20} values={state.values} fields={f} />}
       <SubmitButton>{submitLabel}</SubmitButton>

@@ -29,6 +29,8 @@ export interface PodcastFormValues {
   website: string;
   copyright: string;
   enclosurePrefix: string;
+  /** "public" or "private" (only subscribers' own feeds). */
+  visibility?: string;
   coverFileId?: string;
   introFileId?: string;
   outroFileId?: string;
@@ -117,6 +119,16 @@ export function PodcastForm({
           {subcategories.map((s) => (
             <option key={s} value={s}>{s}</option>
           ))}
+        </SelectField>
+        <SelectField
+          label="Visibility"
+          name="visibility"
+          defaultValue={v.visibility ?? "public"}
+          error={f.visibility}
+          hint="Private: no public page or feed; only your subscribers' own feeds."
+        >
+          <option value="public">Public</option>
+          <option value="private">Private (subscribers only)</option>
         </SelectField>
         <SelectField label="Type" name="type" defaultValue={v.type} error={f.type}>
           <option value="episodic">Episodic (newest first)</option>

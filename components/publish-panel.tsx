@@ -23,7 +23,8 @@ export function PublishPanel({
   status: string;
   publishAt: string | null;
   publishedAt: string | null;
-  publicUrl: string;
+  /** Null when the episode has no public page (supporter-only, or a private show). */
+  publicUrl: string | null;
   blocker: string | null;
   publish: Action;
   unpublish: Action;
@@ -40,7 +41,15 @@ export function PublishPanel({
       <h2 id="publish-heading" className="text-lg font-semibold">Publishing</h2>
       {status === "published" && (
         <p className="text-sm text-green-800">
-          Published {show(publishedAt)} · <a href={publicUrl} className="underline">public page</a>
+          Published {show(publishedAt)}
+          {publicUrl ? (
+            <>
+              {" · "}
+              <a href={publicUrl} className="underline">public page</a>
+            </>
+          ) : (
+            " · for subscribers only"
+          )}
         </p>
       )}
       {status === "scheduled" && <p className="text-sm text-amber-800">Scheduled for {show(publishAt)} ({zone}).</p>}

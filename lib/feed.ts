@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import type { PublicEpisode, PublicPodcast } from "@/lib/data/public";
 import { notesText, renderNotes } from "@/lib/markdown";
-import { urls } from "@/lib/urls";
+import { subscriberUrls, urls } from "@/lib/urls";
 
 const PODCAST_NAMESPACE_GUID = "ead4c236-bf58-58c6-a2c6-a6b28d128cb6";
 
@@ -42,6 +42,37 @@ function el(name: string, attrs: Record<string, string> | null, text?: string | 
 export interface FeedOptions {
   /** WebSub hubs (WEBSUB_HUB_URL), announced with atom:link rel="hub". */
   hubs?: string[];
+  /**
+   * A subscriber's feed: every URL in it is theirs (lib/urls.ts `subscriberUrls`), it says
+   * itunes:block, announces no hub and uses no analytics prefix (which would hand the token to
+   * another service). Episode links point at public pages only where those exist.
+   */
+  subscriber?: { token: string; publicPages: boolean };
+}
+
+/** The URLs a feed links to: the public ones, or a subscriber's own. */
+function feedLinks(base: string, slug: string, sub: FeedOptions["subscriber"]) {
+  if (!sub) {
+    return {
+      feed: urls.feed(base, slug),
+      cover: (mime: string) => urls.cover(base, slug, mime),
+      audio: (e: string) => urls.audio(base, slug, e),
+      episodeCover: (e: string, mime: string) => urls.episodeCover(base, slug, e, mime),
+      transcript: (e: string, f: "srt" | "vtt") => urls.transcript(base, slug, e, f),
+      chapters: (e: string) => urls.chapters(base, slug, e),
+      page: (e: PublicEpisode): string | null => urls.episode(base, slug, e.slug),
+    };
+  }
+  const t = sub.token;
+  return {
+    feed: subscriberUrls.feed(base, t),
+    cover: (mime: string) => subscriberUrls.cover(base, t, mime),
+    audio: (e: string) => subscriberUrls.audio(base, t, e),
+    episodeCover: (e: string, mime: string) => subscriberUrls.episodeCover(base, t, e, mime),
+    transcript: (e: string, f: "srt" | "vtt") => subscriberUrls.transcript(base, t, e, f),
+    chapters: (e: string) => subscriberUrls.chapters(base, t, e),
+    page: (e: PublicEpisode): string | null => (sub.publicPages && e.access === "public" ? urls.episode(base, slug, e.slug) : null),
+  };
 }
 
 /**
@@ -50,15 +81,19 @@ export interface FeedOptions {
  * (xmlbuilder2) took over a second for 1,000 episodes, this takes milliseconds.
  */
 export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], base: string, opts: FeedOptions = {}): string {
-  const feedUrl = urls.feed(base, podcast.slug);
-  const siteUrl = podcast.website ?? urls.podcast(base, podcast.slug);
-  const coverUrl = podcast.cover ? urls.cover(base, podcast.slug, podcast.cover.mimeType) : null;
+  const sub = opts.subscriber;
+  const link = feedLinks(base, podcast.slug, sub);
+  const feedUrl = link.feed;
+  const siteUrl = podcast.website ?? (!sub || sub.publicPages ? urls.podcast(base, podcast.slug) : feedUrl);
+  const coverUrl = podcast.cover ? link.cover(podcast.cover.mimeType) : null;
+  const hubs = sub ? [] : (opts.hubs ?? []);
+  const enclosurePrefix = sub ? null : podcast.enclosurePrefix;
   const out: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:podcast="https://podcastindex.org/namespace/1.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/">',
     "<channel>",
     el("atom:link", { href: feedUrl, rel: "self", type: "application/rss+xml" }),
-    ...(opts.hubs ?? []).map((hub) => el("atom:link", { href: hub, rel: "hub" })),
+    ...hubs.map((hub) => el("atom:link", { href: hub, rel: "hub" })),
     el("title", null, podcast.title),
     el("link", null, siteUrl),
     el("description", null, null, cdata(renderNotes(podcast.description) || podcast.title)),
@@ -84,10 +119,12 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
     el("itunes:type", null, podcast.type),
     el("itunes:summary", null, notesText(podcast.description, 4000) || podcast.title),
   );
-  if (podcast.newFeedUrl) out.push(el("itunes:new-feed-url", null, podcast.newFeedUrl));
+  if (sub) out.push(el("itunes:block", null, "yes"));
+  if (podcast.newFeedUrl && !sub) out.push(el("itunes:new-feed-url", null, podcast.newFeedUrl));
   out.push(
     // An imported show keeps the podcast:guid it had: apps that follow the GUID see the same show.
-    el("podcast:guid", null, podcast.sourcePodcastGuid ?? podcastGuid(feedUrl)),
+    // A subscriber's feed is the same show: its GUID comes from the public feed's URL.
+    el("podcast:guid", null, podcast.sourcePodcastGuid ?? podcastGuid(urls.feed(base, podcast.slug))),
     el("podcast:locked", podcast.ownerEmail ? { owner: podcast.ownerEmail } : null, podcast.locked ? "yes" : "no"),
   );
   for (const f of podcast.funding) out.push(el("podcast:funding", { url: f.url }, f.label));
@@ -112,27 +149,28 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
       el("description", null, null, cdata(notes || e.title)),
     ];
     if (notes) item.push(el("content:encoded", null, null, cdata(notes)));
+    const page = link.page(e);
+    if (page) item.push(el("link", null, page));
     item.push(
-      el("link", null, urls.episode(base, podcast.slug, e.slug)),
       el("guid", { isPermaLink: "false" }, e.guid),
       el("pubDate", null, e.publishedAt.toUTCString()),
-      el("enclosure", { url: withPrefix(podcast.enclosurePrefix, urls.audio(base, podcast.slug, e.slug)), length: String(e.audio.sizeBytes), type: enclosureType(e.audio.mimeType) }),
+      el("enclosure", { url: withPrefix(enclosurePrefix, link.audio(e.slug)), length: String(e.audio.sizeBytes), type: enclosureType(e.audio.mimeType) }),
     );
     if (e.durationSeconds != null) item.push(el("itunes:duration", null, String(Math.round(e.durationSeconds))));
     if (e.episodeNumber != null) item.push(el("itunes:episode", null, String(e.episodeNumber)));
     if (e.seasonNumber != null) item.push(el("itunes:season", null, String(e.seasonNumber)));
     item.push(el("itunes:episodeType", null, e.episodeType), el("itunes:explicit", null, e.explicit ? "true" : "false"));
-    if (e.cover) item.push(el("itunes:image", { href: urls.episodeCover(base, podcast.slug, e.slug, e.cover.mimeType) }));
+    if (e.cover) item.push(el("itunes:image", { href: link.episodeCover(e.slug, e.cover.mimeType) }));
     if (e.transcriptFormat) {
       item.push(
         el("podcast:transcript", {
-          url: urls.transcript(base, podcast.slug, e.slug, e.transcriptFormat),
+          url: link.transcript(e.slug, e.transcriptFormat),
           type: e.transcriptFormat === "srt" ? "application/x-subrip" : "text/vtt",
         }),
       );
     }
     if (e.chapters?.length) {
-      item.push(el("podcast:chapters", { url: urls.chapters(base, podcast.slug, e.slug), type: "application/json+chapters" }));
+      item.push(el("podcast:chapters", { url: link.chapters(e.slug), type: "application/json+chapters" }));
     }
     for (const p of e.persons) item.push(person(p));
     for (const b of e.soundbites) item.push(el("podcast:soundbite", { startTime: String(b.startTime), duration: String(b.duration) }, b.title ?? ""));

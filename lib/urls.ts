@@ -35,3 +35,16 @@ export const urls = {
   transcript: (base: string, slug: string, episodeSlug: string, format: "srt" | "vtt") =>
     `${base}/p/${slug}/${episodeSlug}/transcript.${format}`,
 };
+
+/**
+ * A subscriber's own URLs (lib/data/subscriber-feed.ts): the feed and every file in it carry the
+ * subscriber's token, so revoking or rotating it cuts off exactly that subscriber.
+ */
+export const subscriberUrls = {
+  feed: (base: string, token: string) => `${base}/s/${token}/feed.xml`,
+  cover: (base: string, token: string, mimeType: string) => `${base}/s/${token}/cover.${ext(mimeType)}`,
+  audio: (base: string, token: string, episodeSlug: string) => `${base}/s/${token}/${episodeSlug}/audio.mp3`,
+  episodeCover: (base: string, token: string, episodeSlug: string, mimeType: string) => `${base}/s/${token}/${episodeSlug}/cover.${ext(mimeType)}`,
+  chapters: (base: string, token: string, episodeSlug: string) => `${base}/s/${token}/${episodeSlug}/chapters.json`,
+  transcript: (base: string, token: string, episodeSlug: string, format: "srt" | "vtt") => `${base}/s/${token}/${episodeSlug}/transcript.${format}`,
+};

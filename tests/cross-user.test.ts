@@ -26,6 +26,8 @@ vi.mock("@/lib/auth/session", () => ({
   getSessionUser: async () => (session.viewer ? { id: session.viewer.userId } : null),
 }));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined, updateTag: () => undefined }));
+// Actions run inside a request: the subscriber actions read its host for feed URLs.
+vi.mock("next/headers", () => ({ headers: async () => new Headers({ host: "localhost" }) }));
 
 const ROOT = path.resolve(__dirname, "..");
 const API_DIR = path.join(ROOT, "app/api/v1");
@@ -44,6 +46,8 @@ interface Fixture {
   runId: string;
   uploadId: string;
   importId: string;
+  subscriberId: string;
+  subscriberFeedUrl: string;
 }
 
 let a: { id: string; email: string; name: string; password: string; viewer: Viewer; token: string };
@@ -81,6 +85,11 @@ const ID_AFTER: Record<string, (f: Fixture) => string> = {
   imports: (f) => f.importId,
 };
 
+/** Which of A's ids a named segment (`[subscriberId]`) stands for. */
+const PARAM_FILL: Record<string, (f: Fixture) => string> = {
+  subscriberId: (f) => f.subscriberId,
+};
+
 /** Params for a route template, filled with A's ids; throws on a segment it does not know. */
 function paramsFor(template: string, f: Fixture): { params: Record<string, unknown>; path: string; ownsId: boolean } {
   const segments = template.split("/").filter(Boolean);
@@ -93,7 +102,7 @@ function paramsFor(template: string, f: Fixture): { params: Record<string, unkno
       params[m[2]!] = ["no-such-thing"];
       return "no-such-thing";
     }
-    const fill = m[2] === "id" ? ID_AFTER[segments[i - 1] ?? ""] : undefined;
+    const fill = m[2] === "id" ? ID_AFTER[segments[i - 1] ?? ""] : PARAM_FILL[m[2]!];
     if (!fill) {
       throw new Error(`tests/cross-user.test.ts does not know how to fill "${seg}" in ${template}: add it to ID_AFTER`);
     }
@@ -115,6 +124,7 @@ const BODIES: Record<string, unknown> = {
   "PATCH /files/[id]": { originalFilename: "hijacked.wav" },
   "POST /uploads/[id]/parts": { partNumbers: [1] },
   "POST /uploads/[id]/complete": { parts: [{ partNumber: 1, etag: "planted" }] },
+  "POST /podcasts/[id]/subscribers": { name: "Planted", email: "planted@example.com" },
 };
 
 /** Routes without an id of A's that act on the caller's own account: not cross-user probes. */
@@ -140,12 +150,13 @@ async function snapshotA() {
     runs: (await db.select().from(tables.jobRuns)).map((r) => ({ id: r.id, status: r.status })),
     directUploads: await db.select().from(tables.directUploads).where(eq(tables.directUploads.ownerId, a.id)),
     imports: await db.select().from(tables.imports).where(eq(tables.imports.ownerId, a.id)),
+    subscribers: await db.select().from(tables.podcastSubscribers).where(inArray(tables.podcastSubscribers.podcastId, podcastIds)),
   });
 }
 
 /** Strings of A's that must never appear in anything B gets back. */
 function secretsOfA(): string[] {
-  return [a.id, a.email, A.podcastId, A.podcastTitle, A.episodeId, A.episodeTitle, A.draftEpisodeId, A.audioFileId, A.imageFileId, A.tokenId, A.runId, A.uploadId, A.importId, "https://alice-old-host.example/feed.xml", "a-recording.wav", "a-cover.png", "a-direct-upload.wav"];
+  return [a.id, a.email, A.podcastId, A.podcastTitle, A.episodeId, A.episodeTitle, A.draftEpisodeId, A.audioFileId, A.imageFileId, A.tokenId, A.runId, A.uploadId, A.importId, A.subscriberId, A.subscriberFeedUrl, "alice-listener@example.com", "https://alice-old-host.example/feed.xml", "a-recording.wav", "a-cover.png", "a-direct-upload.wav"];
 }
 
 function record(res: ApiResult) {
@@ -232,7 +243,11 @@ beforeAll(async () => {
     .insert(tables.imports)
     .values({ id: newId(), ownerId: a.id, feedUrl: "https://alice-old-host.example/feed.xml", podcastId: podcast.id, status: "succeeded", notes: [], skipped: 0, createdAt: new Date(), updatedAt: new Date(), finishedAt: new Date() })
     .returning();
+  const { createSubscriber } = await import("@/lib/data/subscribers");
+  const subscriber = await createSubscriber(a.viewer, podcast.id, { name: "Alice's Listener", email: "alice-listener@example.com" }, "http://localhost");
   A = {
+    subscriberId: subscriber.id,
+    subscriberFeedUrl: subscriber.feedUrl!,
     podcastId: podcast.id,
     podcastSlug: podcast.slug,
     podcastTitle: podcast.title,
@@ -272,6 +287,10 @@ describe("cross-user access control", () => {
     expect(record(await call(episodeRoute.GET, { token: a.token, params: { id: A.draftEpisodeId } })).status).toBe(200);
     expect(record(await call(fileRoute.GET, { token: a.token, params: { id: A.imageFileId } })).status).toBe(200);
     expect(record(await call(runRoute.GET, { token: a.token, params: { id: A.runId } })).status).toBe(200);
+    const subscribersRoute = await import("@/app/api/v1/podcasts/[id]/subscribers/route");
+    const subscribers = record(await call(subscribersRoute.GET, { token: a.token, params: { id: A.podcastId } }));
+    seenBodies.pop(); // A's own answer carries A's feed URL by design
+    expect(subscribers.body.items.map((x: { id: string }) => x.id)).toEqual([A.subscriberId]);
     const importRoute = await import("@/app/api/v1/imports/[id]/route");
     expect(record(await call(importRoute.GET, { token: a.token, params: { id: A.importId } })).status).toBe(200);
     expect(record(await call(meRoute.GET, { token: a.token })).status).toBe(200);
@@ -340,6 +359,8 @@ describe("cross-user access control", () => {
       runId: A.runId,
       tokenId: A.tokenId,
     };
+    // Actions that name a subscriber in the form: B names A's.
+    const formExtras: Record<string, string> = { subscriberId: A.subscriberId, email: "planted@example.com" };
     // Actions without an id act on the signed-in user's own account.
     const ownScope = new Set(["startImportAction", "createPodcastAction", "createTokenAction", "changePasswordAction", "signOutEverywhereAction"]);
     const problems: string[] = [];
@@ -361,9 +382,10 @@ describe("cross-user access control", () => {
             continue;
           }
           const form = new FormData();
-          for (const [k, v] of Object.entries({ title: "Hijacked", description: "", episodeType: "full", name: "Hijacked", originalFilename: "hijacked.wav", audioFileId: A.audioFileId, language: "en", type: "episodic", author: "", ownerName: "", ownerEmail: "", loudness: "podcast-stereo", truePeakDbtp: "-1", channels: "stereo", maxPauseSeconds: "2", crossfadeSeconds: "1" })) {
+          for (const [k, v] of Object.entries({ title: "Hijacked", description: "", episodeType: "full", name: "Hijacked", originalFilename: "hijacked.wav", audioFileId: A.audioFileId, language: "en", type: "episodic", author: "", ownerName: "", ownerEmail: "", loudness: "podcast-stereo", truePeakDbtp: "-1", channels: "stereo", maxPauseSeconds: "2", crossfadeSeconds: "1", ...formExtras })) {
             form.set(k, v);
           }
+          form.set("csv", new File(["Planted,planted@example.com\n"], "planted.csv", { type: "text/csv" }));
           let state: { ok?: boolean; message?: string } | undefined;
           try {
             state = (await (fn as (id: string, prev: object, fd: FormData) => Promise<typeof state>)(id, {}, form)) ?? undefined;
@@ -400,7 +422,8 @@ describe("cross-user access control", () => {
       /\$argon2/,
       /"password"\s*:/i,
     ];
-    const literals = [getAuthSecret(), a.token, b.token, a.password, b.password, ...hashes, ...tokenHashes];
+    const subscriberSecrets = (await db.select({ h: tables.podcastSubscribers.tokenHash, s: tables.podcastSubscribers.tokenSealed }).from(tables.podcastSubscribers)).flatMap((r) => [r.h, r.s]);
+    const literals = [getAuthSecret(), a.token, b.token, a.password, b.password, ...hashes, ...tokenHashes, ...subscriberSecrets];
     expect(seenBodies.length).toBeGreaterThan(40);
     for (const [what, texts] of [["API answers", seenBodies], ["logs", logged]] as const) {
       for (const text of texts) {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, tables } from "@/db";
 import { utcDay } from "@/lib/analytics/days";
 import { getDownloadsReport } from "@/lib/data/analytics";
+import { createSubscriber, revokeSubscriber } from "@/lib/data/subscribers";
 import { setChapters, setTranscript } from "@/lib/data/episode-extras";
 import { AppServer } from "@/tests/app-server";
 import { makeEpisode, makePodcast, makePublishedEpisode, makeUser } from "@/tests/factories";
@@ -35,7 +36,15 @@ async function seedShow() {
   const hidden = await makePodcast(user.viewer);
   const hiddenEp = await makePublishedEpisode(user.viewer, hidden.id);
   await db.update(tables.podcasts).set({ isPrivate: true }).where(eq(tables.podcasts.id, hidden.id));
-  return { user, podcast, ep, draft, hidden, hiddenEp };
+  // Supporter-only: never on the public paths; subscribers' own paths answer on both.
+  const bonus = await makePublishedEpisode(user.viewer, podcast.id, { title: "Bonus", access: "subscribers" });
+  const base = PUBLIC_URL;
+  const subscriber = await createSubscriber(user.viewer, podcast.id, { name: "Sub", email: "sub@example.com" }, base);
+  const revoked = await createSubscriber(user.viewer, hidden.id, { name: "Gone", email: "gone@example.com" }, base);
+  await revokeSubscriber(user.viewer, hidden.id, revoked.id);
+  const hiddenSubscriber = await createSubscriber(user.viewer, hidden.id, { name: "Member", email: "member@example.com" }, base);
+  const path = (url: string | null) => new URL(url!).pathname;
+  return { user, podcast, ep, draft, hidden, hiddenEp, bonus, subscriberFeed: path(subscriber.feedUrl), revokedFeed: path(revoked.feedUrl ?? `${base}/s/${"x".repeat(43)}/feed.xml`), hiddenSubscriberFeed: path(hiddenSubscriber.feedUrl) };
 }
 
 beforeAll(async () => {
@@ -97,7 +106,7 @@ function comparable(r: Raw) {
 
 describe("the fast path of npm start", () => {
   it("answers feeds and enclosures exactly as the Next routes do", async () => {
-    const { podcast, ep, draft, hidden, hiddenEp } = seed;
+    const { podcast, ep, draft, hidden, hiddenEp, bonus, subscriberFeed, revokedFeed, hiddenSubscriberFeed } = seed;
     const feed = `/p/${podcast.slug}/feed.xml`;
     const audio = `/p/${podcast.slug}/${ep.slug}/audio.mp3`;
     const first = await request(fast.base, feed);
@@ -136,6 +145,17 @@ describe("the fast path of npm start", () => {
       ["GET", `/p/${podcast.slug}/${draft.slug}/audio.mp3`],
       ["GET", `/p/${hidden.slug}/${hiddenEp.slug}/audio.mp3`],
       ["GET", `/p/${podcast.slug}/nothing/audio.mp3`],
+      ["GET", `/p/${podcast.slug}/${bonus.slug}/audio.mp3`],
+      ["GET", subscriberFeed],
+      ["GET", subscriberFeed, { "accept-encoding": "gzip" }],
+      ["HEAD", subscriberFeed],
+      ["GET", hiddenSubscriberFeed],
+      ["GET", revokedFeed],
+      ["GET", "/s/not-a-token/feed.xml"],
+      ["GET", subscriberFeed.replace("feed.xml", `${bonus.slug}/audio.mp3`), { range: "bytes=0-99" }],
+      ["GET", hiddenSubscriberFeed.replace("feed.xml", `${hiddenEp.slug}/audio.mp3`), { range: "bytes=0-99" }],
+      ["GET", revokedFeed.replace("feed.xml", `${hiddenEp.slug}/audio.mp3`)],
+      ["GET", subscriberFeed.replace("feed.xml", `${draft.slug}/audio.mp3`)],
     ];
     const audioEtag = (await request(fast.base, audio, "HEAD")).headers.etag!;
     probes.push(["GET", audio, { "if-none-match": audioEtag }], ["GET", audio, { range: "bytes=0-99", "if-range": audioEtag }]);
@@ -172,6 +192,13 @@ describe("the fast path of npm start", () => {
       "content-type": "audio/mpeg",
     });
     expect(ranged.body.equals(ep.audioBytes.subarray(0, 100))).toBe(true);
+    // Subscribers' paths: their feed and the bonus answer, privately; the public path does not.
+    const subFeed = await request(fast.base, subscriberFeed);
+    expect(subFeed.status).toBe(200);
+    expect(subFeed.headers["cache-control"]).toBe("private, max-age=300");
+    expect(subFeed.body.toString()).toContain(`${PUBLIC_URL}${subscriberFeed.replace("feed.xml", `${bonus.slug}/audio.mp3`)}`);
+    expect((await request(fast.base, `/p/${podcast.slug}/${bonus.slug}/audio.mp3`)).status).toBe(404);
+    expect((await request(fast.base, revokedFeed)).status).toBe(404);
     // Which path answered: only the fast path knows a gzip feed's length (Next streams it).
     const gz = { "accept-encoding": "gzip" };
     expect((await request(fast.base, feed, "GET", gz)).headers["content-length"]).toBeDefined();

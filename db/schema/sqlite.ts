@@ -155,6 +155,8 @@ export const episodes = sqliteTable(
     // Podcasting 2.0 guests/crew and soundbites of the episode; null = none.
     persons: text("persons", { mode: "json" }).$type<{ name: string; role: string; group: string; img?: string; href?: string }[]>(),
     soundbites: text("soundbites", { mode: "json" }).$type<{ startTime: number; duration: number; title?: string }[]>(),
+    // "subscribers": supporter-only, in subscriber feeds only (lib/data/subscriber-feed.ts), never on public URLs.
+    access: text("access", { enum: ["public", "subscribers"] }).notNull().default("public"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -163,6 +165,29 @@ export const episodes = sqliteTable(
     uniqueIndex("episodes_podcast_guid_uq").on(t.podcastId, t.guid),
     index("episodes_podcast_created_idx").on(t.podcastId, t.createdAt),
   ],
+);
+
+// Listeners of a private show or of supporter-only episodes: each has a feed URL of their own
+// (/s/<token>/feed.xml) that can be revoked or rotated alone (lib/data/subscribers.ts).
+export const podcastSubscribers = sqliteTable(
+  "podcast_subscribers",
+  {
+    id: id(),
+    podcastId: text("podcast_id")
+      .notNull()
+      .references(() => podcasts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    email: text("email").notNull(),
+    // sha256 of the feed token (what requests are looked up by) and the token itself sealed
+    // with a key derived from the auth secret, so the owner can copy the URL again later.
+    tokenHash: text("token_hash").notNull().unique(),
+    tokenSealed: text("token_sealed").notNull(),
+    downloads: integer("downloads").notNull().default(0),
+    lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("podcast_subscribers_podcast_email_uq").on(t.podcastId, t.email)],
 );
 
 export const apiTokens = sqliteTable(

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { and, desc, eq, gt, inArray, isNull, lt } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, lt, sql } from "drizzle-orm";
 import { getConnection, type Connection, type Db } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import { transaction } from "@/db/tx";
@@ -24,6 +24,8 @@ export interface DownloadRequest {
   durationSeconds: number | null;
   /** Where the file is stored: its ID3 tag's size is read from there (headers + a minute make a download). */
   storageKey?: string;
+  /** The subscriber whose private audio URL this was (lib/data/subscriber-feed.ts): their download count grows. */
+  subscriberId?: string;
   at: Date;
 }
 
@@ -150,6 +152,7 @@ async function applyRequest(tx: Db, r: ListenerRequest, salts: Map<Day, string>)
       countedAt: counted ? r.at : null,
       countedDay: counted ? day : null,
     });
+    if (counted) await countForSubscriber(tx, r);
     return;
   }
 
@@ -173,6 +176,13 @@ async function applyRequest(tx: Db, r: ListenerRequest, salts: Map<Day, string>)
       countedDay: counted ? day : null,
     })
     .where(eq(s.id, open.id));
+  if (counted) await countForSubscriber(tx, r);
+}
+
+async function countForSubscriber(tx: Db, r: ListenerRequest): Promise<void> {
+  if (!r.subscriberId) return;
+  const { podcastSubscribers: sub } = getConnection().tables;
+  await tx.update(sub).set({ downloads: sql`${sub.downloads} + 1` }).where(eq(sub.id, r.subscriberId));
 }
 
 /**

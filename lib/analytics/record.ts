@@ -52,6 +52,7 @@ export function recordDownload(input: RecordDownloadInput): void {
       totalBytes: Number(input.totalBytes),
       durationSeconds: input.durationSeconds == null ? null : Number(input.durationSeconds),
       storageKey: input.storageKey,
+      subscriberId: input.subscriberId,
       at: input.at ?? new Date(),
     });
     scheduleFlush();

@@ -56,7 +56,8 @@ function withRequestId(res: Response, requestId: string): Response {
 /**
  * Runs one API request with a request id (the caller's `X-Request-Id` if sane, else a new one)
  * in the log context, so every line logged while handling it carries the id; logs one line
- * for the request (method, path, status, ms — never the query string or headers) and echoes the id.
+ * for the request (method, path, status, ms — never the query string, headers or a subscriber's
+ * token) and echoes the id.
  */
 async function observe(req: Request, handle: (who: { userId?: string }) => Promise<Response>): Promise<Response> {
   const requestId = requestIdFrom(req.headers.get("x-request-id"));
@@ -71,7 +72,8 @@ async function observe(req: Request, handle: (who: { userId?: string }) => Promi
     }
     const fields = {
       method: req.method,
-      path: new URL(req.url).pathname,
+      // A subscriber's token is a credential: never in a log line.
+      path: new URL(req.url).pathname.replace(/^\/s\/[^/]+/, "/s/[token]"),
       status: res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
       userId: who.userId,

@@ -12,6 +12,7 @@ import {
 } from "@/lib/validation/media";
 import { startProcessingSchema } from "@/lib/validation/processing";
 import { createImportSchema, importSchema } from "@/lib/validation/import";
+import { createSubscriberSchema, subscriberImportSchema, subscriberSchema } from "@/lib/validation/subscriber";
 
 /** The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas the routes use. */
 const input = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
@@ -50,6 +51,7 @@ const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [String(c), { description: "Error", content: { "application/json": { schema: ref("Error") } } }]));
 const noContent = { "204": { description: "Deleted" } };
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const subscriberIdParam = { name: "subscriberId", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 const pageParams = [
   { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 20 } },
   { name: "cursor", in: "query", schema: { type: "string" } },
@@ -88,6 +90,9 @@ export function buildOpenApiDocument() {
         ImportCreate: input(createImportSchema),
         Import: output(importSchema),
         ImportStarted: output(z.object({ id: z.string(), status: z.literal("queued"), podcastId: z.string().nullable() })),
+        SubscriberCreate: input(createSubscriberSchema),
+        Subscriber: output(subscriberSchema),
+        SubscriberImport: output(subscriberImportSchema),
         Run: { type: "object", description: "A background job run with its steps, attempts, timings and errors" },
       },
     },
@@ -119,6 +124,25 @@ export function buildOpenApiDocument() {
       "/podcasts/{id}/episodes": {
         get: { ...secured, parameters: [idParam, ...pageParams], responses: { ...list("Episode"), ...errors(401, 404, 422) } },
         post: { ...secured, parameters: [idParam], requestBody: body("EpisodeCreate"), responses: { ...ok("Episode", "201", "Created"), ...errors(400, 401, 404, 409, 415, 422) } },
+      },
+      "/podcasts/{id}/subscribers": {
+        get: { ...secured, summary: "The show's subscribers and their private feed URLs", parameters: [idParam], responses: { ...list("Subscriber"), ...errors(401, 404) } },
+        post: { ...secured, summary: "Add a subscriber: a private feed URL (≥ 256 random bits) with every published episode, supporter-only ones too", parameters: [idParam], requestBody: body("SubscriberCreate"), responses: { ...ok("Subscriber", "201", "Created"), ...errors(400, 401, 404, 409, 415, 422) } },
+      },
+      "/podcasts/{id}/subscribers/import": {
+        post: {
+          ...secured,
+          summary: "Add subscribers from a text/csv body of name,email lines (header optional); e-mail addresses already subscribed or repeated are skipped and counted, bad lines reported by number",
+          parameters: [idParam],
+          requestBody: { required: true, content: { "text/csv": { schema: { type: "string" } } } },
+          responses: { ...ok("SubscriberImport"), ...errors(401, 404, 409, 413, 415) },
+        },
+      },
+      "/podcasts/{id}/subscribers/{subscriberId}": {
+        delete: { ...secured, summary: "Revoke a subscriber: their feed and audio URLs answer 404", parameters: [idParam, subscriberIdParam], responses: { ...noContent, ...errors(401, 404) } },
+      },
+      "/podcasts/{id}/subscribers/{subscriberId}/rotate": {
+        post: { ...secured, summary: "A new feed URL for the subscriber (the old one stops working; a revoked subscriber is restored)", parameters: [idParam, subscriberIdParam], responses: { ...ok("Subscriber"), ...errors(401, 404) } },
       },
       "/imports": {
         get: { ...secured, summary: "List your podcast imports", parameters: pageParams, responses: { ...list("Import"), ...errors(401, 422) } },

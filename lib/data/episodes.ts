@@ -35,6 +35,8 @@ export interface Episode {
   sizeBytes: number | null;
   persons: NonNullable<EpisodeRow["persons"]>;
   soundbites: NonNullable<EpisodeRow["soundbites"]>;
+  /** "subscribers": supporter-only, in subscriber feeds and nowhere public. */
+  access: EpisodeRow["access"];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -56,6 +58,7 @@ export function episodeFields(row: EpisodeRow) {
     episodeType: row.episodeType,
     explicit: row.explicit,
     durationSeconds: row.durationSeconds,
+    access: row.access,
     updatedAt: row.updatedAt,
   };
 }

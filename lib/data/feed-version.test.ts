@@ -96,6 +96,8 @@ const cases: Record<string, Case[]> = {
   "podcasts.ts:updatePodcast": [
     { alters: true, run: async () => { const s = await show(); return across(s.slug, () => updatePodcast(s.viewer, s.podcast.id, { title: "Renamed show" })); } },
     { alters: true, run: async () => { const s = await show(); return across(s.slug, () => updatePodcast(s.viewer, s.podcast.id, { copyright: "© Somebody else" })); } },
+    // A show made private has no public feed any more (and its subscribers' feeds are rebuilt).
+    { alters: true, run: async () => { const s = await show(); return across(s.slug, () => updatePodcast(s.viewer, s.podcast.id, { visibility: "private" })); } },
   ],
   "podcasts.ts:deletePodcast": [{ alters: true, run: async () => { const s = await show(); return across(s.slug, () => deletePodcast(s.viewer, s.podcast.id)); } }],
   "episodes.ts:createEpisode": [{ alters: false, run: async () => { const s = await show(); return across(s.slug, () => createEpisode(s.viewer, s.podcast.id, { title: "A draft" } as Parameters<typeof createEpisode>[2])); } }],
@@ -103,6 +105,8 @@ const cases: Record<string, Case[]> = {
     { alters: true, run: async () => { const s = await show(); return across(s.slug, () => updateEpisode(s.viewer, s.ep.id, { title: "Renamed episode" })); } },
     { alters: true, run: async () => { const s = await show(); return across(s.slug, () => updateEpisode(s.viewer, s.ep.id, { description: "<p>New notes</p>" })); } },
     { alters: true, run: async () => { const s = await show(); return across(s.slug, () => updateEpisode(s.viewer, s.ep.id, { slug: "moved-episode" })); } },
+    // Supporter-only: the episode leaves the public feed.
+    { alters: true, run: async () => { const s = await show(); return across(s.slug, () => updateEpisode(s.viewer, s.ep.id, { access: "subscribers" })); } },
   ],
   "episodes.ts:deleteEpisode": [{ alters: true, run: async () => { const s = await show(); return across(s.slug, () => deleteEpisode(s.viewer, s.ep.id)); } }],
   "publishing.ts:publishEpisode": [

@@ -48,6 +48,8 @@ export interface Podcast {
   podroll: NonNullable<PodcastRow["podroll"]>;
   txt: NonNullable<PodcastRow["txt"]>;
   location: PodcastRow["location"];
+  /** "private": no public page, feed or file (the `is_private` column); subscribers' feeds still work. */
+  visibility: "public" | "private";
   createdAt: Date;
   updatedAt: Date;
 }
@@ -92,6 +94,7 @@ function toPodcast(row: PodcastRow): Podcast {
     processing: (row.processing as ProcessingOverrides | null) ?? null,
     movedToFeedUrl: row.movedToFeedUrl,
     importedFromUrl: row.importedFromUrl,
+    visibility: row.isPrivate ? "private" : "public",
     createdAt: row.createdAt,
   };
 }
@@ -164,7 +167,7 @@ async function ownPodcastRow(viewer: Viewer, podcastId: string): Promise<Podcast
 export async function createPodcast(viewer: Viewer, input: CreatePodcastInput): Promise<Podcast> {
   await assertOwnFiles(viewer, input);
   const now = new Date();
-  const { slug: explicit, ...fields } = input;
+  const { slug: explicit, visibility, ...fields } = input;
   return withFreeSlug({
     explicit,
     title: input.title,
@@ -172,7 +175,7 @@ export async function createPodcast(viewer: Viewer, input: CreatePodcastInput): 
     insert: async (slug) => {
       const [row] = await db
         .insert(tables.podcasts)
-        .values({ ...fields, id: newId(), ownerId: viewer.userId, slug, feedVersion: newFeedVersion(), createdAt: now, updatedAt: now })
+        .values({ ...fields, isPrivate: visibility === "private", id: newId(), ownerId: viewer.userId, slug, feedVersion: newFeedVersion(), createdAt: now, updatedAt: now })
         .returning();
       return toPodcast(row!);
     },
@@ -208,10 +211,11 @@ export async function updatePodcast(viewer: Viewer, podcastId: string, patch: Up
   const problem = categoryProblem(category, subcategory);
   if (problem) throw new AppError("invalid", "Some fields are not valid.", { fields: { subcategory: problem } });
   await assertOwnFiles(viewer, patch);
+  const { visibility, ...columns } = patch;
   try {
     const [row] = await db
       .update(tables.podcasts)
-      .set({ ...patch, category, subcategory, feedVersion: newFeedVersion(), updatedAt: new Date() })
+      .set({ ...columns, ...(visibility ? { isPrivate: visibility === "private" } : {}), category, subcategory, feedVersion: newFeedVersion(), updatedAt: new Date() })
       .where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.ownerId, viewer.userId)))
       .returning();
     if (!row) throw notFound("Podcast");

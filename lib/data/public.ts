@@ -84,9 +84,24 @@ export async function getPublicPodcast(slug: string): Promise<PublicPodcast> {
     .from(tables.podcasts)
     .where(and(eq(tables.podcasts.slug, slug), eq(tables.podcasts.isPrivate, false)));
   if (!row) throw notFound("Podcast");
+  return withCover(row);
+}
+
+/** A podcast row as its feed shows it, with its cover. */
+async function withCover(row: PodcastRow): Promise<PublicPodcast> {
   const files = await filesById([row.coverFileId]);
   const cover = row.coverFileId ? files.get(row.coverFileId) : undefined;
   return toPublicPodcast(row, cover ? publicFile(cover) : null);
+}
+
+/**
+ * A podcast by id as its subscribers' feeds show it, private or not: only for
+ * lib/data/subscriber-feed.ts, after it has checked a subscriber's token.
+ */
+export async function getPodcastForSubscribers(podcastId: string): Promise<PublicPodcast> {
+  const [row] = await db.select().from(tables.podcasts).where(eq(tables.podcasts.id, podcastId));
+  if (!row) throw notFound("Podcast");
+  return withCover(row);
 }
 
 function toPublicEpisodes(rows: EpisodeRow[], files: Awaited<ReturnType<typeof filesById>>): PublicEpisode[] {
@@ -154,6 +169,7 @@ function queries() {
               eq(p.slug, sql.placeholder("podcast")),
               eq(p.isPrivate, false),
               eq(e.slug, sql.placeholder("episode")),
+              eq(e.access, "public"),
               eq(e.status, "published"),
               isNotNull(e.publishedAt),
             ),
@@ -194,12 +210,30 @@ export async function getPublishedEnclosure(podcastSlug: string, episodeSlug: st
   return row;
 }
 
-/** A public podcast's published episodes, newest first. */
+/** A public podcast's published public episodes (no supporter-only ones), newest first. */
 export async function listPublishedEpisodes(podcastId: string, opts: { limit?: number } = {}): Promise<PublicEpisode[]> {
+  return publishedEpisodes(podcastId, "public", opts);
+}
+
+/**
+ * Every published episode of a podcast, supporter-only ones too, newest first: only for
+ * lib/data/subscriber-feed.ts, after it has checked a subscriber's token.
+ */
+export async function listEpisodesForSubscribers(podcastId: string): Promise<PublicEpisode[]> {
+  return publishedEpisodes(podcastId, "all");
+}
+
+async function publishedEpisodes(podcastId: string, access: "public" | "all", opts: { limit?: number } = {}): Promise<PublicEpisode[]> {
   let q = db
     .select()
     .from(tables.episodes)
-    .where(and(eq(tables.episodes.podcastId, podcastId), eq(tables.episodes.status, "published")))
+    .where(
+      and(
+        eq(tables.episodes.podcastId, podcastId),
+        eq(tables.episodes.status, "published"),
+        access === "public" ? eq(tables.episodes.access, "public") : undefined,
+      ),
+    )
     .orderBy(desc(tables.episodes.publishedAt), desc(tables.episodes.id))
     .$dynamic();
   if (opts.limit) q = q.limit(opts.limit);
@@ -208,26 +242,47 @@ export async function listPublishedEpisodes(podcastId: string, opts: { limit?: n
   return toPublicEpisodes(rows, files);
 }
 
-/** One published episode of a public podcast, by slugs. */
+/** One published public episode of a public podcast, by slugs (a supporter-only one is not_found). */
 export async function getPublishedEpisode(podcastSlug: string, episodeSlug: string): Promise<{ podcast: PublicPodcast; episode: PublicEpisode }> {
   const podcast = await getPublicPodcast(podcastSlug);
+  return { podcast, episode: await publishedEpisode(podcast.id, episodeSlug, "public") };
+}
+
+/** One published episode by slug, supporter-only too: only for lib/data/subscriber-feed.ts. */
+export async function getEpisodeForSubscribers(podcastId: string, episodeSlug: string): Promise<PublicEpisode> {
+  return publishedEpisode(podcastId, episodeSlug, "all");
+}
+
+async function publishedEpisode(podcastId: string, episodeSlug: string, access: "public" | "all"): Promise<PublicEpisode> {
   const rows = await db
     .select()
     .from(tables.episodes)
-    .where(and(eq(tables.episodes.podcastId, podcast.id), eq(tables.episodes.slug, episodeSlug), eq(tables.episodes.status, "published")));
+    .where(
+      and(
+        eq(tables.episodes.podcastId, podcastId),
+        eq(tables.episodes.slug, episodeSlug),
+        eq(tables.episodes.status, "published"),
+        access === "public" ? eq(tables.episodes.access, "public") : undefined,
+      ),
+    );
   const files = await filesById(rows.flatMap((r) => [r.audioFileId, r.coverFileId]));
   const [episode] = toPublicEpisodes(rows, files);
   if (!episode) throw notFound("Episode");
-  return { podcast, episode };
+  return episode;
 }
 
 /** The transcript text of a published episode. */
 export async function getPublishedTranscript(podcastSlug: string, episodeSlug: string) {
   const { episode } = await getPublishedEpisode(podcastSlug, episodeSlug);
+  return transcriptOf(episode.id);
+}
+
+/** The stored transcript of an episode already checked by the caller. */
+export async function transcriptOf(episodeId: string) {
   const [row] = await db
     .select({ transcript: tables.episodes.transcript, format: tables.episodes.transcriptFormat })
     .from(tables.episodes)
-    .where(eq(tables.episodes.id, episode.id));
+    .where(eq(tables.episodes.id, episodeId));
   if (!row?.transcript || !row.format) throw notFound("Transcript");
   return { text: row.transcript, format: row.format };
 }
@@ -249,6 +304,12 @@ export async function getPublicCover(podcastSlug: string, episodeSlug?: string) 
   let coverId = podcast.cover?.id;
   if (episodeSlug) coverId = (await getPublishedEpisode(podcastSlug, episodeSlug)).episode.cover?.id;
   if (!coverId) throw notFound("Cover");
+  return coverFile(coverId);
+}
+
+/** A cover file by id, for a podcast or episode already checked by the caller. */
+export async function coverFile(coverId: string | undefined) {
+  if (!coverId) throw notFound("Cover");
   const [file] = await fetchFiles([coverId]);
   if (!file) throw notFound("Cover");
   return file;
@@ -269,7 +330,7 @@ export async function listSitemapEntries(): Promise<{ slug: string; updatedAt: D
     .select({ podcastId: tables.episodes.podcastId, slug: tables.episodes.slug, updatedAt: tables.episodes.updatedAt, publishedAt: tables.episodes.publishedAt })
     .from(tables.episodes)
     .innerJoin(tables.podcasts, eq(tables.podcasts.id, tables.episodes.podcastId))
-    .where(and(eq(tables.podcasts.isPrivate, false), eq(tables.episodes.status, "published")))
+    .where(and(eq(tables.podcasts.isPrivate, false), eq(tables.episodes.status, "published"), eq(tables.episodes.access, "public")))
     .orderBy(desc(tables.episodes.publishedAt), desc(tables.episodes.id));
   const byPodcast = new Map(podcasts.map((p) => [p.id, { slug: p.slug, updatedAt: p.updatedAt, episodes: [] as { slug: string; updatedAt: Date }[] }]));
   for (const e of episodes) {

@@ -1,6 +1,7 @@
 import "server-only";
 import { clientIp, recordDownload } from "@/lib/analytics";
-import { getPublishedEnclosure } from "@/lib/data/public";
+import { getPublishedEnclosure, type Enclosure } from "@/lib/data/public";
+import { getSubscriberEnclosure } from "@/lib/data/subscriber-feed";
 import { openStoredFile } from "@/lib/data/stored-file";
 import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
@@ -21,9 +22,22 @@ import type { DeliveryAnswer, DeliveryRequest } from "./types";
  * <audio preload="metadata">) is no download.
  */
 export async function answerAudio(podcastSlug: string, episodeSlug: string, req: DeliveryRequest): Promise<DeliveryAnswer> {
+  return answerEnclosure(() => getPublishedEnclosure(podcastSlug, episodeSlug), req, "public, max-age=300");
+}
+
+/**
+ * A subscriber's audio URL (/s/<token>/<episode>/audio.mp3): the same answer, for any published
+ * episode of their show, counted for them; 404 once the token is revoked or rotated. Private to
+ * the one listener, so no shared cache keeps it past a revocation.
+ */
+export async function answerSubscriberAudio(token: string, episodeSlug: string, req: DeliveryRequest): Promise<DeliveryAnswer> {
+  return answerEnclosure(() => getSubscriberEnclosure(token, episodeSlug), req, "private, max-age=300");
+}
+
+async function answerEnclosure(find: () => Promise<Enclosure & { subscriberId?: string }>, req: DeliveryRequest, cacheControl: string): Promise<DeliveryAnswer> {
   const security = resourceSecurityHeaders({ https: isHttpsRequest(req.header("x-forwarded-proto"), getEnv().PUBLIC_URL), embeddable: true });
   try {
-    const enclosure = await getPublishedEnclosure(podcastSlug, episodeSlug);
+    const enclosure = await find();
     const file = await openStoredFile(enclosure.audio);
     const location = await deliveryUrl(enclosure.audio.storageKey, { contentType: file.contentType });
     const record = (served: { start: number; end: number } | null) =>
@@ -36,6 +50,7 @@ export async function answerAudio(podcastSlug: string, episodeSlug: string, req:
         totalBytes: file.size,
         durationSeconds: enclosure.durationSeconds,
         storageKey: enclosure.audio.storageKey,
+        subscriberId: enclosure.subscriberId,
       });
     if (location) {
       // A presigned URL expires: never let a cache keep the redirect. The bucket sends the
@@ -44,7 +59,7 @@ export async function answerAudio(podcastSlug: string, episodeSlug: string, req:
       if (req.method === "GET" && asked !== "unsatisfiable") record(asked);
       return { status: 302, headers: { ...security, Location: location, "Cache-Control": "no-store", "Access-Control-Allow-Origin": "*" } };
     }
-    const plan = planRanges(req.method, req.header, file, { ...security, "Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*" });
+    const plan = planRanges(req.method, req.header, file, { ...security, "Cache-Control": cacheControl, "Access-Control-Allow-Origin": "*" });
     if (!plan.send) return { status: plan.status, headers: plan.headers };
     const range = plan.send.range;
     const counted = req.method === "GET";

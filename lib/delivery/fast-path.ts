@@ -2,8 +2,8 @@ import http from "node:http";
 import type { TLSSocket } from "node:tls";
 import { tagPeer } from "@/lib/http/peer-address";
 import { log } from "@/lib/log";
-import { answerAudio } from "./audio";
-import { answerFeed } from "./feed";
+import { answerAudio, answerSubscriberAudio } from "./audio";
+import { answerFeed, answerSubscriberFeed } from "./feed";
 import type { DeliveryAnswer, DeliveryRequest } from "./types";
 
 /**
@@ -16,6 +16,9 @@ import type { DeliveryAnswer, DeliveryRequest } from "./types";
  */
 const FEED = /^\/p\/([^/?#]+)\/feed\.xml(?:\?|$)/;
 const AUDIO = /^\/p\/([^/?#]+)\/([^/?#]+)\/audio\.mp3(?:\?|$)/;
+// A subscriber's own feed and enclosures (/s/<token>/…): the same answers, token checked each time.
+const SUBSCRIBER_FEED = /^\/s\/([^/?#]+)\/feed\.xml(?:\?|$)/;
+const SUBSCRIBER_AUDIO = /^\/s\/([^/?#]+)\/([^/?#]+)\/audio\.mp3(?:\?|$)/;
 
 const installed = Symbol.for("podcastpro.deliveryFastPath");
 
@@ -39,7 +42,8 @@ export function installDeliveryFastPath() {
 function handle(req: http.IncomingMessage, res: http.ServerResponse): boolean {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
   const url = req.url ?? "";
-  if (url.charCodeAt(1) !== 112 /* p */ || url.charCodeAt(2) !== 47 /* / */) return false;
+  const first = url.charCodeAt(1);
+  if ((first !== 112 /* p */ && first !== 115) /* s */ || url.charCodeAt(2) !== 47 /* / */) return false;
   let answer: Promise<DeliveryAnswer>;
   let m = FEED.exec(url);
   try {
@@ -47,6 +51,10 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse): boolean {
       answer = answerFeed(decodeURIComponent(m[1]!), deliveryRequest(req), { precompressed: true });
     } else if ((m = AUDIO.exec(url))) {
       answer = answerAudio(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!), deliveryRequest(req));
+    } else if ((m = SUBSCRIBER_FEED.exec(url))) {
+      answer = answerSubscriberFeed(decodeURIComponent(m[1]!), deliveryRequest(req), { precompressed: true });
+    } else if ((m = SUBSCRIBER_AUDIO.exec(url))) {
+      answer = answerSubscriberAudio(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!), deliveryRequest(req));
     } else {
       return false;
     }

@@ -1,9 +1,10 @@
 import "server-only";
 import zlib from "node:zlib";
-import { getPublicFeedVersion, getPublicPodcast, listPublishedEpisodes } from "@/lib/data/public";
+import { getPublicFeedVersion, getPublicPodcast, listPublishedEpisodes, type PublicEpisode, type PublicPodcast } from "@/lib/data/public";
+import { getSubscriberAccess, getSubscriberFeedContent, touchSubscriber, type SubscriberAccess } from "@/lib/data/subscriber-feed";
 import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
-import { buildFeed, feedEtag, lastModified } from "@/lib/feed";
+import { buildFeed, feedEtag, lastModified, type FeedOptions } from "@/lib/feed";
 import { isHttpsRequest, resourceSecurityHeaders } from "@/lib/http/security-headers";
 import { log } from "@/lib/log";
 import { publicBaseUrl } from "@/lib/urls";
@@ -27,6 +28,8 @@ interface BuiltFeed {
   encoded: { gzip?: Buffer | null; deflate?: Buffer | null };
   /** Response headers, made once: per scheme (HSTS or not), and for a 200 per encoding. */
   headers: Map<string, Record<string, string>>;
+  /** A subscriber's feed: no shared cache may keep it. */
+  private: boolean;
 }
 
 // On globalThis: the route's bundle and instrumentation's (the fast path) share one cache.
@@ -36,13 +39,27 @@ const cache = (holder.__podcastproFeeds ??= { built: new Map(), building: new Ma
 const MAX_CACHED_BYTES = 64 * 1024 * 1024;
 
 const CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=600";
+const PRIVATE_CACHE_CONTROL = "private, max-age=300";
 
 async function build(slug: string, base: string): Promise<BuiltFeed> {
   const podcast = await getPublicPodcast(slug);
   const episodes = await listPublishedEpisodes(podcast.id);
-  const options = { hubs: webSubHubs() };
+  return built(podcast, episodes, base, { hubs: webSubHubs() }, podcast);
+}
+
+/** A subscriber's feed: their own URLs throughout, supporter-only episodes included. */
+async function buildForSubscriber(access: SubscriberAccess, token: string, base: string): Promise<BuiltFeed> {
+  const { podcast, episodes } = await getSubscriberFeedContent(access);
+  // The version read with the token: content read later is at least as new, and the next
+  // request after a change sees another version and builds again.
+  return built(podcast, episodes, base, { subscriber: { token, publicPages: access.publicPages } }, subscriberEtagKey(access));
+}
+
+const subscriberEtagKey = (access: SubscriberAccess) => ({ id: `${access.podcastId}|subscriber|${access.tokenKey}`, feedVersion: access.feedVersion });
+
+function built(podcast: PublicPodcast, episodes: PublicEpisode[], base: string, options: FeedOptions, etagOf: { id: string; feedVersion: string }): BuiltFeed {
   const xml = Buffer.from(buildFeed(podcast, episodes, base, options));
-  const feed: BuiltFeed = { version: podcast.feedVersion, etag: feedEtag(podcast, base, options), lastModified: lastModified(podcast, episodes).toUTCString(), xml, encoded: {}, headers: new Map() };
+  const feed: BuiltFeed = { version: etagOf.feedVersion, etag: feedEtag(etagOf, base, options), lastModified: lastModified(podcast, episodes).toUTCString(), xml, encoded: {}, headers: new Map(), private: !!options.subscriber };
   encodedBody(feed, "gzip"); // most apps ask for it
   return feed;
 }
@@ -73,7 +90,7 @@ function feedHeaders(feed: BuiltFeed, https: boolean, body: { encoding: string; 
     headers = {
       ETag: feed.etag,
       "Last-Modified": feed.lastModified,
-      "Cache-Control": CACHE_CONTROL,
+      "Cache-Control": feed.private ? PRIVATE_CACHE_CONTROL : CACHE_CONTROL,
       Vary: "Accept-Encoding",
       ...resourceSecurityHeaders({ https, embeddable: true }),
     };
@@ -88,14 +105,14 @@ function feedHeaders(feed: BuiltFeed, https: boolean, body: { encoding: string; 
 }
 
 /** The built feed of this version, from memory or built once however many ask at the same time. */
-async function builtFeed(slug: string, podcast: { id: string; feedVersion: string }, base: string): Promise<BuiltFeed> {
-  const key = `${podcast.id}|${base}`;
+async function builtFeed(cacheKey: string, version: string, make: () => Promise<BuiltFeed>): Promise<BuiltFeed> {
+  const key = cacheKey;
   const hit = cache.built.get(key);
-  if (hit && hit.version === podcast.feedVersion) return hit;
-  const buildKey = `${key}|${podcast.feedVersion}`;
+  if (hit && hit.version === version) return hit;
+  const buildKey = `${key}|${version}`;
   let pending = cache.building.get(buildKey);
   if (!pending) {
-    pending = build(slug, base).finally(() => cache.building.delete(buildKey));
+    pending = make().finally(() => cache.building.delete(buildKey));
     cache.building.set(buildKey, pending);
   }
   const feed = await pending;
@@ -164,25 +181,50 @@ export async function answerFeed(slug: string, req: DeliveryRequest, opts: { pre
       return { status: 301, headers: { Location: podcast.movedToFeedUrl, "Cache-Control": "public, max-age=300", ...resourceSecurityHeaders({ https, embeddable: true }) } };
     }
     const base = publicBaseUrl({ headers: { get: (name) => req.header(name) ?? null }, url: `${req.protocol}://localhost/` });
-    const feed = await builtFeed(slug, podcast, base);
-
-    const inm = req.header("if-none-match");
-    const ims = req.header("if-modified-since");
-    const fresh = inm
-      ? inm.split(",").some((t) => t.trim() === feed.etag || t.trim() === "*")
-      : !!ims && !Number.isNaN(Date.parse(ims)) && Date.parse(feed.lastModified) <= Date.parse(ims);
-    if (fresh) return { status: 304, headers: feedHeaders(feed, https, null) };
-    // Never for HEAD, as Next's compression: the length is the plain body's.
-    const compress = opts.precompressed && req.method !== "HEAD" && feed.xml.length >= COMPRESS_THRESHOLD;
-    const encoding = compress ? chooseEncoding(req.header("accept-encoding")) : "identity";
-    const encoded = encoding === "identity" ? null : encodedBody(feed, encoding);
-    const body = encoded ?? feed.xml;
-    const headers = feedHeaders(feed, https, { encoding: encoded ? encoding : "identity", length: body.length });
-    return { status: 200, headers, body: req.method === "HEAD" ? null : body };
+    const feed = await builtFeed(`${podcast.id}|${base}`, podcast.feedVersion, () => build(slug, base));
+    return feedAnswer(feed, req, https, opts);
   } catch (err) {
-    const security = resourceSecurityHeaders({ https, embeddable: true });
-    if (isAppError(err) && err.code === "not_found") return textAnswer(404, "No such podcast.", security);
-    log.error("generating a feed failed", { err });
-    return textAnswer(500, "The feed could not be generated.", security);
+    return feedError(err, https);
   }
+}
+
+/**
+ * The answer to GET or HEAD of a subscriber's /s/<token>/feed.xml: the token is checked on every
+ * request (a revoked or rotated one is a 404 at once); the XML is cached per token and feed
+ * version like the public feed's. The fetch is noted as the subscriber's last visit.
+ */
+export async function answerSubscriberFeed(token: string, req: DeliveryRequest, opts: { precompressed?: boolean } = {}): Promise<DeliveryAnswer> {
+  const https = isHttpsRequest(req.header("x-forwarded-proto"), getEnv().PUBLIC_URL);
+  try {
+    const access = await getSubscriberAccess(token);
+    await touchSubscriber(access.subscriberId);
+    const base = publicBaseUrl({ headers: { get: (name) => req.header(name) ?? null }, url: `${req.protocol}://localhost/` });
+    const feed = await builtFeed(`subscriber|${access.tokenKey}|${base}`, access.feedVersion, () => buildForSubscriber(access, token, base));
+    return feedAnswer(feed, req, https, opts);
+  } catch (err) {
+    return feedError(err, https);
+  }
+}
+
+function feedAnswer(feed: BuiltFeed, req: DeliveryRequest, https: boolean, opts: { precompressed?: boolean }): DeliveryAnswer {
+  const inm = req.header("if-none-match");
+  const ims = req.header("if-modified-since");
+  const fresh = inm
+    ? inm.split(",").some((t) => t.trim() === feed.etag || t.trim() === "*")
+    : !!ims && !Number.isNaN(Date.parse(ims)) && Date.parse(feed.lastModified) <= Date.parse(ims);
+  if (fresh) return { status: 304, headers: feedHeaders(feed, https, null) };
+  // Never for HEAD, as Next's compression: the length is the plain body's.
+  const compress = opts.precompressed && req.method !== "HEAD" && feed.xml.length >= COMPRESS_THRESHOLD;
+  const encoding = compress ? chooseEncoding(req.header("accept-encoding")) : "identity";
+  const encoded = encoding === "identity" ? null : encodedBody(feed, encoding);
+  const body = encoded ?? feed.xml;
+  const headers = feedHeaders(feed, https, { encoding: encoded ? encoding : "identity", length: body.length });
+  return { status: 200, headers, body: req.method === "HEAD" ? null : body };
+}
+
+function feedError(err: unknown, https: boolean): DeliveryAnswer {
+  const security = resourceSecurityHeaders({ https, embeddable: true });
+  if (isAppError(err) && err.code === "not_found") return textAnswer(404, "No such podcast.", security);
+  log.error("generating a feed failed", { err });
+  return textAnswer(500, "The feed could not be generated.", security);
 }

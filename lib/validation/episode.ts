@@ -3,6 +3,9 @@ import { notesSchema, slugSchema } from "./common";
 import { episode20Fields } from "./podcasting20";
 
 export const EPISODE_TYPES = ["full", "trailer", "bonus"] as const;
+/** "subscribers": supporter-only, in subscriber feeds and nowhere public. */
+export const EPISODE_ACCESS = ["public", "subscribers"] as const;
+const accessSchema = z.enum(EPISODE_ACCESS, { error: "Choose public or subscribers." });
 export const EPISODE_STATUSES = ["draft", "processing", "ready", "scheduled", "published", "failed"] as const;
 
 const positiveIntOrNull = (max: number, what: string) =>
@@ -25,6 +28,7 @@ const episodeFields = {
   /** Podcasting 2.0: guests and crew of this episode, and its soundbites. */
   persons: episode20Fields.persons.default([]),
   soundbites: episode20Fields.soundbites.default([]),
+  access: accessSchema.default("public"),
 };
 
 export const createEpisodeSchema = z.strictObject(episodeFields);
@@ -40,6 +44,7 @@ export const updateEpisodeSchema = z.strictObject({
   explicit: z.boolean({ error: "Must be true or false." }).optional(),
   persons: episode20Fields.persons.optional(),
   soundbites: episode20Fields.soundbites.optional(),
+  access: accessSchema.optional(),
 });
 export type UpdateEpisodeInput = z.infer<typeof updateEpisodeSchema>;
 
@@ -62,6 +67,7 @@ export const episodeSchema = z.object({
   sizeBytes: z.number().int().nullable(),
   persons: z.array(z.object({ name: z.string(), role: z.string(), group: z.string(), img: z.string().optional(), href: z.string().optional() })),
   soundbites: z.array(z.object({ startTime: z.number(), duration: z.number(), title: z.string().optional() })),
+  access: z.enum(EPISODE_ACCESS),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

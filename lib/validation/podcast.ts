@@ -28,6 +28,9 @@ const enclosurePrefixSchema = z
   .transform((v) => (v ? v : null))
   .refine((v) => v === null || (/^https:\/\/[^\s/?#]+\/[^\s?#]*$/i.test(v) && v.endsWith("/") && URL.canParse(v)), 'Enter an https:// address ending in "/", like https://op3.dev/e/.');
 
+export const VISIBILITIES = ["public", "private"] as const;
+const visibilitySchema = z.enum(VISIBILITIES, { error: "Choose public or private." });
+
 const podcastFields = {
   title: z.string({ error: "Enter a title." }).trim().min(1, "Enter a title.").max(200, "At most 200 characters."),
   slug: slugSchema.optional(),
@@ -74,6 +77,8 @@ const podcastFields = {
   podroll: podcast20Fields.podroll.default([]),
   txt: podcast20Fields.txt.default([]),
   location: podcast20Fields.location.nullish().transform((v) => v ?? null),
+  /** "private": no public page, feed or file; only subscribers' own feeds (lib/data/subscribers.ts). */
+  visibility: visibilitySchema.default("public"),
 };
 
 function checkCategory(value: { category?: string | null; subcategory?: string | null }, ctx: z.RefinementCtx) {
@@ -112,6 +117,7 @@ export const updatePodcastSchema = z.strictObject({
   podroll: podcast20Fields.podroll.optional(),
   txt: podcast20Fields.txt.optional(),
   location: podcast20Fields.location.optional(),
+  visibility: visibilitySchema.optional(),
 });
 export type UpdatePodcastInput = z.infer<typeof updatePodcastSchema>;
 
@@ -146,6 +152,7 @@ export const podcastSchema = z.object({
   podroll: z.array(z.object({ feedGuid: z.string().optional(), feedUrl: z.string().optional() })),
   txt: z.array(z.object({ purpose: z.string().optional(), value: z.string() })),
   location: z.object({ name: z.string(), geo: z.string().optional(), osm: z.string().optional() }).nullable(),
+  visibility: z.enum(VISIBILITIES),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

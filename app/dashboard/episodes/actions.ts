@@ -16,7 +16,7 @@ import { startProcessingSchema } from "@/lib/validation/processing";
 const episodeForm = (formData: FormData) =>
   formToInput(formData, {
     text: ["title", "description", "episodeType"],
-    omitIfBlank: ["slug"],
+    omitIfBlank: ["slug", "access"],
     numbers: ["seasonNumber", "episodeNumber"],
     booleans: ["explicit"],
   });

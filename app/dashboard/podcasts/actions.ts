@@ -11,7 +11,7 @@ const podcastForm = (formData: FormData) => {
   const input = formToInput(formData, {
     text: ["title", "description", "author", "ownerName", "ownerEmail", "language", "type"],
     nullable: ["category", "subcategory", "website", "copyright", "enclosurePrefix"],
-    omitIfBlank: ["slug"],
+    omitIfBlank: ["slug", "visibility"],
     booleans: ["explicit"],
   });
   // The edit form also carries artwork, intro/outro, processing defaults and "Listen on" links.

@@ -161,12 +161,12 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
           status={e.status}
           publishAt={e.publishAt?.toISOString() ?? null}
           publishedAt={e.publishedAt?.toISOString() ?? null}
-          publicUrl={`/p/${podcast.slug}/${e.slug}`}
+          publicUrl={e.access === "public" && podcast.visibility === "public" ? `/p/${podcast.slug}/${e.slug}` : null}
           blocker={e.audioFileId ? null : active ? "Publishing is possible once processing has finished." : "Process a recording before publishing."}
           publish={publishAction.bind(null, e.id)}
           unpublish={unpublishAction.bind(null, e.id)}
         />
-        {e.status === "published" && (
+        {e.status === "published" && e.access === "public" && podcast.visibility === "public" && (
           <section className="space-y-2 rounded-md border border-slate-200 p-4" aria-labelledby="embed-heading">
             <h2 id="embed-heading" className="text-lg font-semibold">Embed the player</h2>
             <p className="text-sm text-slate-600">Put this episode&apos;s player on any website or blog.</p>
@@ -194,6 +194,7 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
             episodeNumber: e.episodeNumber?.toString() ?? "",
             episodeType: e.episodeType,
             explicit: e.explicit,
+            access: e.access,
           }}
         />
         <DeleteButton action={deleteEpisodeAction.bind(null, e.id)} what="episode" />

@@ -49,10 +49,12 @@ export default async function PodcastPage({ params }: Props) {
               /{podcast.slug} · {podcast.type} · {podcast.language}
               {podcast.category && ` · ${podcast.category}${podcast.subcategory ? ` › ${podcast.subcategory}` : ""}`}
               {podcast.explicit && " · explicit"}
+              {podcast.visibility === "private" && " · private"}
             </p>
           </div>
           <div className="flex gap-2">
             <Link href={`/dashboard/podcasts/${podcast.id}/edit`} className={buttonClass("secondary")}>Edit podcast</Link>
+            <Link href={`/dashboard/podcasts/${podcast.id}/subscribers`} className={buttonClass("secondary")}>Subscribers</Link>
             <DeleteButton action={deletePodcastAction.bind(null, podcast.id)} what="podcast" />
           </div>
         </div>

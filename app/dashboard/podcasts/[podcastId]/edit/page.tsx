@@ -44,6 +44,7 @@ export default async function EditPodcastPage({ params }: { params: Promise<{ po
             website: p.website ?? "",
             copyright: p.copyright ?? "",
             enclosurePrefix: p.enclosurePrefix ?? "",
+            visibility: p.visibility,
             coverFileId: p.coverFileId ?? "",
             introFileId: p.introFileId ?? "",
             outroFileId: p.outroFileId ?? "",

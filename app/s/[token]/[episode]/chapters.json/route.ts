@@ -1,0 +1,3 @@
+import { subscriberChaptersRoute } from "@/app/s/serve";
+
+export const GET = subscriberChaptersRoute;

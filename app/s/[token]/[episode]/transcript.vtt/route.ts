@@ -1,0 +1,3 @@
+import { subscriberTranscriptRoute } from "@/app/s/serve";
+
+export const GET = subscriberTranscriptRoute("vtt");
