@@ -5,7 +5,7 @@ import { daysBetween, type DateRange, type Day } from "@/lib/analytics/days";
 import type { Viewer } from "@/lib/auth/viewer";
 import { notFound } from "@/lib/errors";
 import { isUuid } from "@/lib/ids";
-import { requireOwnPodcast } from "./podcasts";
+import { requirePodcastRole } from "./access";
 
 /** Downloads (IAB v2, counted by lib/analytics) of one podcast or episode over UTC days. */
 export interface DownloadsReport {
@@ -29,9 +29,9 @@ export interface ReportScope extends DateRange {
 const TOP = 10;
 const MAX_EPISODES = 500;
 
-/** Checks that the podcast (and the episode, if any) are the viewer's; not_found otherwise. */
+/** Checks that the viewer is a member of the podcast (and the episode is in it); not_found otherwise. */
 async function requireScope(viewer: Viewer, podcastId: string, episodeId: string | undefined) {
-  await requireOwnPodcast(viewer, podcastId);
+  await requirePodcastRole(viewer, podcastId, "viewer");
   if (episodeId === undefined) return;
   const e = tables.episodes;
   const [row] = isUuid(episodeId)

@@ -78,7 +78,7 @@ describe("REST API /api/v1", () => {
     });
     expect(created.status).toBe(201);
     expect(Object.keys(created.body).sort()).toEqual(
-      ["id", "slug", "title", "description", "author", "ownerName", "ownerEmail", "language", "category", "subcategory", "explicit", "type", "website", "copyright", "coverFileId", "introFileId", "outroFileId", "processing", "movedToFeedUrl", "importedFromUrl", "listenLinks", "enclosurePrefix", "funding", "persons", "podroll", "txt", "location", "createdAt", "updatedAt"].sort(),
+      ["id", "slug", "title", "description", "author", "ownerName", "ownerEmail", "language", "category", "subcategory", "explicit", "type", "website", "copyright", "coverFileId", "introFileId", "outroFileId", "processing", "movedToFeedUrl", "importedFromUrl", "listenLinks", "enclosurePrefix", "funding", "persons", "podroll", "txt", "location", "role", "createdAt", "updatedAt"].sort(),
     );
     expect(created.body).toMatchObject({ slug: expect.stringMatching(/^deep-dive/), explicit: true, type: "serial", language: "en" });
     const id = created.body.id;
