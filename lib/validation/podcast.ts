@@ -146,6 +146,8 @@ export const podcastSchema = z.object({
   podroll: z.array(z.object({ feedGuid: z.string().optional(), feedUrl: z.string().optional() })),
   txt: z.array(z.object({ purpose: z.string().optional(), value: z.string() })),
   location: z.object({ name: z.string(), geo: z.string().optional(), osm: z.string().optional() }).nullable(),
+  /** The caller's role on the show: owner, or a member's. */
+  role: z.enum(["owner", "admin", "editor", "viewer"]),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
