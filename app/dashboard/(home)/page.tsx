@@ -34,6 +34,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
               <Link href={`/dashboard/podcasts/${p.id}`} className="block px-5 py-4 hover:bg-slate-50">
                 <span className="font-medium">{p.title}</span>
                 <span className="ml-2 text-sm text-slate-500">/{p.slug}</span>
+                {p.role !== "owner" && <span className="ml-2 rounded bg-indigo-50 px-2 py-0.5 text-xs font-medium uppercase text-indigo-800">shared · {p.role}</span>}
                 {p.description && <p className="mt-1 line-clamp-1 text-sm text-slate-600">{p.description}</p>}
               </Link>
             </li>

@@ -42,6 +42,8 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
   const leveler = readLevelerStats(stats);
   const targetLufs = typeof stats?.targetLufs === "number" ? stats.targetLufs : -16;
   const encodes = typeof stats?.encodes === "number" ? stats.encodes : undefined;
+  // Viewers read the episode; editors and up change it (the actions check again: 403).
+  const canEdit = podcast.role !== "viewer";
   const defaults = processingOptionsSchema.safeParse({ ...DEFAULT_PROCESSING, ...(podcast.processing ?? {}) });
   return (
     <div className="max-w-2xl space-y-4">
@@ -132,7 +134,7 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
               Last processing: <StatusBadge status={processing.status} /> {formatDate(processing.finishedAt ?? processing.createdAt)}
             </p>
           )}
-          {!active && (
+          {canEdit && !active && (
             <details open={!e.audioFileId} className="rounded-md border border-slate-200 p-3">
               <summary className="cursor-pointer font-medium">{processing?.status === "failed" ? "Retry processing" : e.audioFileId ? "Process again" : "Process a recording"}</summary>
               <div className="mt-3">
@@ -148,6 +150,7 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
             </details>
           )}
         </section>
+        {canEdit && (
         <PublishPanel
           status={e.status}
           publishAt={e.publishAt?.toISOString() ?? null}
@@ -157,6 +160,7 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
           publish={publishAction.bind(null, e.id)}
           unpublish={unpublishAction.bind(null, e.id)}
         />
+        )}
         {e.status === "published" && (
           <section className="space-y-2 rounded-md border border-slate-200 p-4" aria-labelledby="embed-heading">
             <h2 id="embed-heading" className="text-lg font-semibold">Embed the player</h2>
@@ -164,6 +168,8 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
             <EmbedButton code={embedIframe({ base: publicBaseUrl({ headers: new Headers(await headers()) }), slug: podcast.slug, episodeSlug: e.slug, title: `${e.title} · ${podcast.title}` })} />
           </section>
         )}
+        {canEdit && (
+          <>
         <EpisodeExtras episodeId={e.id} />
         <EpisodeForm
           action={updateEpisodeAction.bind(null, e.id)}
@@ -180,6 +186,8 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
           }}
         />
         <DeleteButton action={deleteEpisodeAction.bind(null, e.id)} what="episode" />
+          </>
+        )}
       </div>
     </div>
   );

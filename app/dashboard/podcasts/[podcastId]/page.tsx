@@ -26,6 +26,9 @@ export default async function PodcastPage({ params }: Props) {
   const podcast = await orNotFound(getPodcast(viewer, podcastId));
   const episodes = await listEpisodes(viewer, podcastId, { limit: 100 });
   const lastImport = await latestImportOfPodcast(viewer, podcastId);
+  // What the viewer's role lets them change (the actions check again: 403).
+  const canEditEpisodes = podcast.role !== "viewer";
+  const canManage = podcast.role === "owner" || podcast.role === "admin";
   const feedUrl = urls.feed(publicBaseUrl({ headers: await headers() }), podcast.slug);
   return (
     <>
@@ -40,11 +43,14 @@ export default async function PodcastPage({ params }: Props) {
               /{podcast.slug} · {podcast.type} · {podcast.language}
               {podcast.category && ` · ${podcast.category}${podcast.subcategory ? ` › ${podcast.subcategory}` : ""}`}
               {podcast.explicit && " · explicit"}
+              {podcast.role !== "owner" && <span data-testid="my-role"> · you are {podcast.role === "viewer" ? "a" : "an"} {podcast.role}</span>}
             </p>
           </div>
           <div className="flex gap-2">
-            <Link href={`/dashboard/podcasts/${podcast.id}/edit`} className={buttonClass("secondary")}>Edit podcast</Link>
-            <DeleteButton action={deletePodcastAction.bind(null, podcast.id)} what="podcast" />
+            <Link href={`/dashboard/analytics?podcast=${podcast.id}`} className={buttonClass("secondary")}>Analytics</Link>
+            {canManage && <Link href={`/dashboard/podcasts/${podcast.id}/members`} className={buttonClass("secondary")}>Members</Link>}
+            {canManage && <Link href={`/dashboard/podcasts/${podcast.id}/edit`} className={buttonClass("secondary")}>Edit podcast</Link>}
+            {podcast.role === "owner" && <DeleteButton action={deletePodcastAction.bind(null, podcast.id)} what="podcast" />}
           </div>
         </div>
         {podcast.description && <p className="whitespace-pre-line text-slate-700">{podcast.description}</p>}
@@ -63,14 +69,14 @@ export default async function PodcastPage({ params }: Props) {
         )}
       </section>
 
-      {podcast.importedFromUrl && !podcast.movedToFeedUrl && (
+      {canManage && podcast.importedFromUrl && !podcast.movedToFeedUrl && (
         <MoveInPanel oldFeedUrl={podcast.importedFromUrl} feedUrl={feedUrl} checkAction={checkRedirectAction.bind(null, podcast.id)} />
       )}
 
       <section className="space-y-3">
         <div className="flex items-center justify-between">
           <h2 className="text-xl font-semibold">Episodes</h2>
-          <Link href={`/dashboard/podcasts/${podcast.id}/episodes/new`} className={buttonClass()}>New episode</Link>
+          {canEditEpisodes && <Link href={`/dashboard/podcasts/${podcast.id}/episodes/new`} className={buttonClass()}>New episode</Link>}
         </div>
         {episodes.items.length === 0 ? (
           <div className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center">
@@ -100,7 +106,7 @@ export default async function PodcastPage({ params }: Props) {
         )}
       </section>
 
-      <MoveOutForm current={podcast.movedToFeedUrl} action={setMovedToFeedUrlAction.bind(null, podcast.id)} />
+      {canManage && <MoveOutForm current={podcast.movedToFeedUrl} action={setMovedToFeedUrlAction.bind(null, podcast.id)} />}
     </>
   );
 }
