@@ -148,6 +148,32 @@ describe("roles", () => {
   });
 });
 
+describe("editors and the show's files", () => {
+  it("an editor processes with their own recording and the show's intro (the owner's file), but not another of the owner's files", async () => {
+    const { makeFixtureDir } = await import("@/tests/media-fixtures");
+    const { uploadFromPath } = await import("@/tests/factories");
+    const { startProcessing } = await import("./processing");
+    const media = makeFixtureDir();
+    try {
+      const { owner, podcast } = await team();
+      const ed = await makeUser();
+      await addMember(owner.viewer, podcast.id, ed, "editor");
+      const intro = await uploadFromPath(owner.viewer, media.wav("intro.wav", 1));
+      const ownersOther = await uploadFromPath(owner.viewer, media.wav("owners.wav", 2));
+      await updatePodcast(owner.viewer, podcast.id, { introFileId: intro.id });
+      const recording = await uploadFromPath(ed.viewer, media.wav("take.wav", 3));
+      const episode = await makeEpisode(ed.viewer, podcast.id);
+      expect(await codeOf(startProcessing(ed.viewer, episode.id, { audioFileId: ownersOther.id }))).toBe("invalid");
+      const started = await startProcessing(ed.viewer, episode.id, { audioFileId: recording.id });
+      expect(started).toMatchObject({ sourceFileId: recording.id, introFileId: intro.id });
+      const list = await listActivity(owner.viewer, podcast.id);
+      expect(list[0]).toMatchObject({ action: "episode.processed" });
+    } finally {
+      media.cleanup();
+    }
+  });
+});
+
 describe("activity", () => {
   it("records who did what, for admins and the owner only", async () => {
     const { owner, podcast } = await team();
