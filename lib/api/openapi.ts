@@ -58,7 +58,7 @@ const pageParams = [
 const secured = { security: [{ bearer: [] }] };
 
 export function buildOpenApiDocument() {
-  return {
+  return withRoleErrors({
     openapi: "3.1.0",
     info: { title: "PodcastPro API", version: "1" },
     servers: [{ url: "/api/v1" }],
@@ -264,5 +264,19 @@ export function buildOpenApiDocument() {
         delete: { ...secured, parameters: [idParam], responses: { ...noContent, ...errors(401, 404) } },
       },
     },
-  };
+  });
+}
+
+/**
+ * Everything under a podcast or an episode is shared by its team (lib/data/access.ts): a member
+ * whose role is too low gets 403 where anyone else gets 404, so each such operation lists both.
+ */
+function withRoleErrors<D extends { paths: Record<string, Record<string, { responses?: Record<string, unknown> }>> }>(doc: D): D {
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    if (!/^\/(podcasts|episodes)\/\{id\}/.test(path)) continue;
+    for (const op of Object.values(ops)) {
+      if (op.responses?.["404"] && !op.responses["403"]) op.responses["403"] = { description: "Your role on the show does not allow this", content: { "application/json": { schema: ref("Error") } } };
+    }
+  }
+  return doc;
 }

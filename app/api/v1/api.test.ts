@@ -225,5 +225,9 @@ describe("REST API /api/v1", () => {
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(["/podcasts", "/podcasts/{id}", "/podcasts/{id}/episodes", "/episodes/{id}", "/tokens", "/users", "/me"]));
     expect(doc.body.components.schemas.PodcastCreate.properties.type.enum).toEqual(["episodic", "serial"]);
     expect(doc.body.components.schemas.PodcastCreate.required).toEqual(["title"]);
+    // Teams: members, invitations, transfer; a member's too-low role is a documented 403.
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(["/podcasts/{id}/members", "/podcasts/{id}/members/{memberId}", "/podcasts/{id}/transfer", "/podcasts/{id}/activity", "/invitations/accept"]));
+    expect(Object.keys(doc.body.paths["/podcasts/{id}"].patch.responses)).toEqual(expect.arrayContaining(["403", "404"]));
+    expect(doc.body.components.schemas.Invitation.required).toEqual(expect.arrayContaining(["inviteToken", "inviteUrl", "status"]));
   });
 });

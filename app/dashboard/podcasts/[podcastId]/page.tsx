@@ -47,7 +47,7 @@ export default async function PodcastPage({ params }: Props) {
             </p>
           </div>
           <div className="flex gap-2">
-            <Link href={`/dashboard/analytics?podcast=${podcast.id}`} className={buttonClass("secondary")}>Analytics</Link>
+            <Link href={`/dashboard/analytics?podcast=${podcast.id}`} className={buttonClass("secondary")}>Show analytics</Link>
             {canManage && <Link href={`/dashboard/podcasts/${podcast.id}/members`} className={buttonClass("secondary")}>Members</Link>}
             {canManage && <Link href={`/dashboard/podcasts/${podcast.id}/edit`} className={buttonClass("secondary")}>Edit podcast</Link>}
             {podcast.role === "owner" && <DeleteButton action={deletePodcastAction.bind(null, podcast.id)} what="podcast" />}
