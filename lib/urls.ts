@@ -17,6 +17,8 @@ export function publicBaseUrl(req?: Request | { headers: Pick<Headers, "get">; u
 const ext = (mimeType: string) => (mimeType === "image/png" ? "png" : "jpg");
 
 export const urls = {
+  /** The page where an invitee accepts an invitation to a show's team. */
+  invitation: (base: string, token: string) => `${base}/invite/${encodeURIComponent(token)}`,
   podcast: (base: string, slug: string) => `${base}/p/${slug}`,
   feed: (base: string, slug: string) => `${base}/p/${slug}/feed.xml`,
   /** The cover, with the extension of its type (Apple checks). */

@@ -1,9 +1,9 @@
-import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Viewer } from "@/lib/auth/viewer";
 import { makeFixtureDir } from "@/tests/media-fixtures";
 import { call, type ApiResult } from "@/tests/api-client";
+import { apiRoutes, METHODS, ROOT, walk } from "@/tests/route-walker";
 
 /**
  * User B tries every REST route, method and dashboard server action of the app against user A's
@@ -29,9 +29,6 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: (
 // Actions run inside a request: the subscriber actions read its host for feed URLs.
 vi.mock("next/headers", () => ({ headers: async () => new Headers({ host: "localhost" }) }));
 
-const ROOT = path.resolve(__dirname, "..");
-const API_DIR = path.join(ROOT, "app/api/v1");
-const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 interface Fixture {
   podcastId: string;
@@ -48,6 +45,7 @@ interface Fixture {
   importId: string;
   subscriberId: string;
   subscriberFeedUrl: string;
+  memberId: string;
 }
 
 let a: { id: string; email: string; name: string; password: string; viewer: Viewer; token: string };
@@ -58,21 +56,6 @@ const logged: string[] = [];
 let executor: { stop: (o?: { timeoutMs?: number }) => Promise<void> } | null | undefined;
 const media = makeFixtureDir();
 
-function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? walk(p) : [p];
-  });
-}
-
-/** Every `route.ts` under `app/api/v1`, as "/segment/[param]/…" templates. */
-function apiRoutes() {
-  return walk(API_DIR)
-    .filter((f) => path.basename(f) === "route.ts")
-    .map((file) => ({ file, template: "/" + path.relative(API_DIR, path.dirname(file)).split(path.sep).join("/") }))
-    .map((r) => ({ ...r, template: r.template === "/." ? "/" : r.template }))
-    .sort((x, y) => x.template.localeCompare(y.template));
-}
 
 /** Which of A's ids a `[id]` after a collection name stands for. */
 const ID_AFTER: Record<string, (f: Fixture) => string> = {
@@ -85,9 +68,10 @@ const ID_AFTER: Record<string, (f: Fixture) => string> = {
   imports: (f) => f.importId,
 };
 
-/** Which of A's ids a named segment (`[subscriberId]`) stands for. */
+/** Which of A's ids another named segment (`[subscriberId]`, `[memberId]`) stands for. */
 const PARAM_FILL: Record<string, (f: Fixture) => string> = {
   subscriberId: (f) => f.subscriberId,
+  memberId: (f) => f.memberId,
 };
 
 /** Params for a route template, filled with A's ids; throws on a segment it does not know. */
@@ -125,10 +109,13 @@ const BODIES: Record<string, unknown> = {
   "POST /uploads/[id]/parts": { partNumbers: [1] },
   "POST /uploads/[id]/complete": { parts: [{ partNumber: 1, etag: "planted" }] },
   "POST /podcasts/[id]/subscribers": { name: "Planted", email: "planted@example.com" },
+  "POST /podcasts/[id]/members": { email: "planted@example.com", role: "admin" },
+  "PATCH /podcasts/[id]/members/[memberId]": { role: "admin" },
+  "POST /podcasts/[id]/transfer": () => ({ memberId: A.memberId }),
 };
 
 /** Routes without an id of A's that act on the caller's own account: not cross-user probes. */
-const OWN_SCOPE = new Set(["POST /users", "POST /tokens", "POST /podcasts", "POST /files", "POST /uploads", "POST /me/password", "POST /imports"]);
+const OWN_SCOPE = new Set(["POST /users", "POST /tokens", "POST /podcasts", "POST /files", "POST /uploads", "POST /me/password", "POST /imports", "POST /invitations/accept"]);
 
 const upload = async (viewer: Viewer, file: string) => (await import("@/tests/factories")).uploadFromPath(viewer, file);
 
@@ -156,7 +143,7 @@ async function snapshotA() {
 
 /** Strings of A's that must never appear in anything B gets back. */
 function secretsOfA(): string[] {
-  return [a.id, a.email, A.podcastId, A.podcastTitle, A.episodeId, A.episodeTitle, A.draftEpisodeId, A.audioFileId, A.imageFileId, A.tokenId, A.runId, A.uploadId, A.importId, A.subscriberId, A.subscriberFeedUrl, "alice-listener@example.com", "https://alice-old-host.example/feed.xml", "a-recording.wav", "a-cover.png", "a-direct-upload.wav"];
+  return [a.id, a.email, A.memberId, A.podcastId, A.podcastTitle, A.episodeId, A.episodeTitle, A.draftEpisodeId, A.audioFileId, A.imageFileId, A.tokenId, A.runId, A.uploadId, A.importId, A.subscriberId, A.subscriberFeedUrl, "alice-listener@example.com", "https://alice-old-host.example/feed.xml", "a-recording.wav", "a-cover.png", "a-direct-upload.wav"];
 }
 
 function record(res: ApiResult) {
@@ -260,7 +247,12 @@ beforeAll(async () => {
     runId: ended.runId!,
     uploadId: directUpload!.id,
     importId: importRow!.id,
+    memberId: "",
   };
+  // A member of A's show (C, a viewer), so the members routes have a real id to be refused.
+  const { addMember } = await import("@/tests/factories");
+  const c = await makeUser({ name: "Carol Member" });
+  A.memberId = (await addMember(a.viewer, podcast.id, c, "viewer")).id;
   expect(A.runId).toBeTruthy();
 }, 180_000);
 
@@ -362,7 +354,7 @@ describe("cross-user access control", () => {
     // Actions that name a subscriber in the form: B names A's.
     const formExtras: Record<string, string> = { subscriberId: A.subscriberId, email: "planted@example.com" };
     // Actions without an id act on the signed-in user's own account.
-    const ownScope = new Set(["startImportAction", "createPodcastAction", "createTokenAction", "changePasswordAction", "signOutEverywhereAction"]);
+    const ownScope = new Set(["startImportAction", "createPodcastAction", "createTokenAction", "changePasswordAction", "signOutEverywhereAction", "acceptInvitationAction"]);
     const problems: string[] = [];
     let count = 0;
     session.viewer = b.viewer;
@@ -382,7 +374,7 @@ describe("cross-user access control", () => {
             continue;
           }
           const form = new FormData();
-          for (const [k, v] of Object.entries({ title: "Hijacked", description: "", episodeType: "full", name: "Hijacked", originalFilename: "hijacked.wav", audioFileId: A.audioFileId, language: "en", type: "episodic", author: "", ownerName: "", ownerEmail: "", loudness: "podcast-stereo", truePeakDbtp: "-1", channels: "stereo", maxPauseSeconds: "2", crossfadeSeconds: "1", ...formExtras })) {
+          for (const [k, v] of Object.entries({ title: "Hijacked", description: "", episodeType: "full", name: "Hijacked", originalFilename: "hijacked.wav", audioFileId: A.audioFileId, language: "en", type: "episodic", author: "", ownerName: "", ownerEmail: "", loudness: "podcast-stereo", truePeakDbtp: "-1", channels: "stereo", maxPauseSeconds: "2", crossfadeSeconds: "1", email: "planted@example.com", role: "viewer", memberId: A.memberId, ...formExtras })) {
             form.set(k, v);
           }
           form.set("csv", new File(["Planted,planted@example.com\n"], "planted.csv", { type: "text/csv" }));

@@ -1,5 +1,6 @@
 import type { Viewer } from "@/lib/auth/viewer";
 import { createEpisode } from "@/lib/data/episodes";
+import { acceptInvitation, inviteMember } from "@/lib/data/members";
 import { createPodcast } from "@/lib/data/podcasts";
 import { createUser } from "@/lib/data/users";
 import { createEpisodeSchema } from "@/lib/validation/episode";
@@ -21,6 +22,14 @@ export async function makeUser(overrides: { email?: string; password?: string; n
 
 export async function makePodcast(viewer: Viewer, input: Record<string, unknown> = {}) {
   return createPodcast(viewer, createPodcastSchema.parse({ title: `Show ${unique()}`, ...input }));
+}
+
+/** Makes `member` a member of the podcast with `role`, through an invitation the admin sends and they accept. */
+export async function addMember(admin: Viewer, podcastId: string, member: { email: string; viewer: Viewer }, role: "admin" | "editor" | "viewer") {
+  const invitation = await inviteMember(admin, podcastId, { email: member.email, role });
+  await acceptInvitation(member.viewer, invitation.inviteToken);
+  const { listMembers } = await import("@/lib/data/members");
+  return (await listMembers(admin, podcastId)).find((m) => m.email === member.email.toLowerCase())!;
 }
 
 export async function makeEpisode(viewer: Viewer, podcastId: string, input: Record<string, unknown> = {}) {

@@ -485,3 +485,58 @@ export const importItems = pgTable(
     index("import_items_import_position_idx").on(t.importId, t.position),
   ],
 );
+
+// Teams (lib/data/members.ts): who may do what with a podcast. The owner is also
+// podcasts.owner_id, and has a row here with role "owner" (kept in step by transfer).
+export const podcastMembers = pgTable(
+  "podcast_members",
+  {
+    id: id(),
+    podcastId: text("podcast_id")
+      .notNull()
+      .references(() => podcasts.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["owner", "admin", "editor", "viewer"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("podcast_members_podcast_user_uq").on(t.podcastId, t.userId), index("podcast_members_user_idx").on(t.userId)],
+);
+
+// An invitation by e-mail; only the SHA-256 of its secret token is stored.
+export const podcastInvitations = pgTable(
+  "podcast_invitations",
+  {
+    id: id(),
+    podcastId: text("podcast_id")
+      .notNull()
+      .references(() => podcasts.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    role: text("role", { enum: ["admin", "editor", "viewer"] }).notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    invitedBy: text("invited_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+    acceptedAt: ts("accepted_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("podcast_invitations_podcast_idx").on(t.podcastId)],
+);
+
+// Who did what to a show, newest first on its Members page.
+export const podcastActivity = pgTable(
+  "podcast_activity",
+  {
+    id: id(),
+    podcastId: text("podcast_id")
+      .notNull()
+      .references(() => podcasts.id, { onDelete: "cascade" }),
+    actorId: text("actor_id").references(() => users.id, { onDelete: "set null" }),
+    actorName: text("actor_name").notNull(),
+    action: text("action").notNull(),
+    targetTitle: text("target_title").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("podcast_activity_podcast_created_idx").on(t.podcastId, t.createdAt)],
+);

@@ -13,6 +13,7 @@ import {
 import { startProcessingSchema } from "@/lib/validation/processing";
 import { createImportSchema, importSchema } from "@/lib/validation/import";
 import { createSubscriberSchema, subscriberImportSchema, subscriberSchema } from "@/lib/validation/subscriber";
+import { acceptInvitationSchema, invitationSchema, inviteMemberSchema, memberSchema, transferPodcastSchema, updateMemberSchema } from "@/lib/validation/members";
 
 /** The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas the routes use. */
 const input = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
@@ -59,7 +60,7 @@ const pageParams = [
 const secured = { security: [{ bearer: [] }] };
 
 export function buildOpenApiDocument() {
-  return {
+  return withRoleErrors({
     openapi: "3.1.0",
     info: { title: "PodcastPro API", version: "1" },
     servers: [{ url: "/api/v1" }],
@@ -94,6 +95,14 @@ export function buildOpenApiDocument() {
         Subscriber: output(subscriberSchema),
         SubscriberImport: output(subscriberImportSchema),
         Run: { type: "object", description: "A background job run with its steps, attempts, timings and errors" },
+        Member: output(memberSchema),
+        MemberInvite: input(inviteMemberSchema),
+        MemberUpdate: input(updateMemberSchema),
+        Invitation: output(invitationSchema),
+        AcceptInvitation: input(acceptInvitationSchema),
+        InvitationAccepted: output(z.object({ podcastId: z.string(), role: z.enum(["admin", "editor", "viewer"]) })),
+        Transfer: input(transferPodcastSchema),
+        Activity: output(z.object({ id: z.string(), actorName: z.string(), action: z.string(), targetTitle: z.string(), createdAt: z.iso.datetime() })),
       },
     },
     paths: {
@@ -252,6 +261,23 @@ export function buildOpenApiDocument() {
         },
       },
       "/podcasts/{id}/analytics/downloads.csv": { get: { ...secured, summary: "The same report as CSV", parameters: [idParam], responses: { "200": { description: "text/csv" }, ...errors(401, 404, 422) } } },
+      "/podcasts/{id}/members": {
+        get: { ...secured, summary: "The show's members (the owner included, role owner) and pending invitations (status pending); admins and the owner", parameters: [idParam], responses: { ...list("Member"), ...errors(401, 403, 404) } },
+        post: { ...secured, summary: "Invite by e-mail and role: the answer carries the single-use link (valid 14 days), shown once", parameters: [idParam], requestBody: body("MemberInvite"), responses: { ...ok("Invitation", "201", "Invited"), ...errors(400, 401, 403, 404, 409, 415, 422) } },
+      },
+      "/podcasts/{id}/members/{memberId}": {
+        patch: { ...secured, summary: "Change a member's (or a pending invitation's) role", parameters: [idParam, { ...idParam, name: "memberId" }], requestBody: body("MemberUpdate"), responses: { ...ok("Member"), ...errors(400, 401, 403, 404, 409, 415, 422) } },
+        delete: { ...secured, summary: "Remove a member (effective on their next request) or revoke a pending invitation", parameters: [idParam, { ...idParam, name: "memberId" }], responses: { ...noContent, ...errors(401, 403, 404, 409) } },
+      },
+      "/podcasts/{id}/transfer": {
+        post: { ...secured, summary: "Make another member the owner (the owner only); the old owner becomes an admin", parameters: [idParam], requestBody: body("Transfer"), responses: { ...list("Member"), ...errors(400, 401, 403, 404, 409, 415, 422) } },
+      },
+      "/podcasts/{id}/activity": {
+        get: { ...secured, summary: "Who did what to the show, newest first (admins and the owner)", parameters: [idParam], responses: { ...list("Activity"), ...errors(401, 403, 404) } },
+      },
+      "/invitations/accept": {
+        post: { ...secured, summary: "Accept an invitation sent to your e-mail address (single use; revoked, used or expired: 409; another address: 403)", requestBody: body("AcceptInvitation"), responses: { ...ok("InvitationAccepted"), ...errors(400, 401, 403, 404, 409, 415, 422) } },
+      },
       "/runs": { get: { ...secured, summary: "Your background job runs", parameters: pageParams, responses: { ...list("Run"), ...errors(401) } } },
       "/runs/{id}": { get: { ...secured, parameters: [idParam], responses: { ...ok("Run"), ...errors(401, 404) } } },
       "/runs/{id}/cancel": { post: { ...secured, parameters: [idParam], responses: { ...ok("Run"), ...errors(401, 404, 409) } } },
@@ -262,5 +288,19 @@ export function buildOpenApiDocument() {
         delete: { ...secured, parameters: [idParam], responses: { ...noContent, ...errors(401, 404) } },
       },
     },
-  };
+  });
+}
+
+/**
+ * Everything under a podcast or an episode is shared by its team (lib/data/access.ts): a member
+ * whose role is too low gets 403 where anyone else gets 404, so each such operation lists both.
+ */
+function withRoleErrors<D extends { paths: Record<string, Record<string, { responses?: Record<string, unknown> }>> }>(doc: D): D {
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    if (!/^\/(podcasts|episodes)\/\{id\}/.test(path)) continue;
+    for (const op of Object.values(ops)) {
+      if (op.responses?.["404"] && !op.responses["403"]) op.responses["403"] = { description: "Your role on the show does not allow this", content: { "application/json": { schema: ref("Error") } } };
+    }
+  }
+  return doc;
 }

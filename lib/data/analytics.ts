@@ -5,7 +5,7 @@ import { daysBetween, type DateRange, type Day } from "@/lib/analytics/days";
 import type { Viewer } from "@/lib/auth/viewer";
 import { notFound } from "@/lib/errors";
 import { isUuid } from "@/lib/ids";
-import { requireOwnPodcast } from "./podcasts";
+import { requirePodcastRole } from "./access";
 
 /** Downloads (IAB v2, counted by lib/analytics) of one podcast or episode over UTC days. */
 export interface DownloadsReport {
@@ -29,9 +29,9 @@ export interface ReportScope extends DateRange {
 const TOP = 10;
 const MAX_EPISODES = 500;
 
-/** Checks that the podcast (and the episode, if any) are the viewer's; not_found otherwise. */
+/** Checks that the viewer is a member of the podcast (and the episode is in it); not_found otherwise. */
 async function requireScope(viewer: Viewer, podcastId: string, episodeId: string | undefined) {
-  await requireOwnPodcast(viewer, podcastId);
+  await requirePodcastRole(viewer, podcastId, "viewer");
   if (episodeId === undefined) return;
   const e = tables.episodes;
   const [row] = isUuid(episodeId)
@@ -102,15 +102,18 @@ export async function listRecentDownloads(viewer: Viewer, podcastIds: readonly s
   const ids = podcastIds.filter(isUuid);
   if (ids.length === 0) return new Map();
   const s = tables.downloadSessions;
-  const p = tables.podcasts;
-  const rows = await db
-    .select({ podcastId: s.podcastId, day: s.countedDay, downloads: count(s.id) })
-    .from(s)
-    .innerJoin(p, eq(p.id, s.podcastId))
-    .where(and(inArray(s.podcastId, ids), eq(p.ownerId, viewer.userId), gte(s.countedDay, range.from), lte(s.countedDay, range.to)))
-    .groupBy(s.podcastId, s.countedDay);
+  const m = tables.podcastMembers;
+  // Every show the viewer is a member of (the owner is one too); others are left out.
+  const owned = await db.select({ id: m.podcastId }).from(m).where(and(inArray(m.podcastId, ids), eq(m.userId, viewer.userId)));
+  const mine = owned.map((r) => r.id);
+  const rows = mine.length
+    ? await db
+        .select({ podcastId: s.podcastId, day: s.countedDay, downloads: count(s.id) })
+        .from(s)
+        .where(and(inArray(s.podcastId, mine), gte(s.countedDay, range.from), lte(s.countedDay, range.to)))
+        .groupBy(s.podcastId, s.countedDay)
+    : [];
   const days = daysBetween(range.from, range.to);
-  const owned = await db.select({ id: p.id }).from(p).where(and(inArray(p.id, ids), eq(p.ownerId, viewer.userId)));
   const out = new Map<string, RecentDownloads>();
   for (const { id } of owned) {
     const byDay = new Map(rows.filter((r) => r.podcastId === id).map((r) => [r.day, r.downloads]));
@@ -122,7 +125,7 @@ export async function listRecentDownloads(viewer: Viewer, podcastIds: readonly s
 
 /** All-time downloads of each episode of one of the viewer's podcasts (one grouped query); episodes never downloaded are absent. */
 export async function countEpisodeDownloads(viewer: Viewer, podcastId: string): Promise<Map<string, number>> {
-  await requireOwnPodcast(viewer, podcastId);
+  await requirePodcastRole(viewer, podcastId, "viewer");
   const s = tables.downloadSessions;
   const rows = await db
     .select({ episodeId: s.episodeId, downloads: count(s.id) })

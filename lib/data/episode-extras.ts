@@ -8,11 +8,18 @@ import { validateChapters, type Chapter, type ChaptersResult } from "@/lib/chapt
 import { AppError, notFound } from "@/lib/errors";
 import { parseTranscript, type TranscriptFormat, type TranscriptResult } from "@/lib/transcripts";
 import { announceEpisodeChange } from "@/lib/websub";
+import { requireEpisodeRole } from "./access";
 import { getEpisode } from "./episodes";
 
+/** The episode, if the viewer may edit it (editors and up). */
+async function editableEpisode(viewer: Viewer, episodeId: string) {
+  await requireEpisodeRole(viewer, episodeId, "editor");
+  return getEpisode(viewer, episodeId);
+}
+
 /**
- * An episode's transcript and chapters, for its owner. Ownership goes through `getEpisode`
- * (someone else's episode is not_found, like a missing one). Chapters reach the MP3's ID3
+ * An episode's transcript and chapters: members read them, editors and up change them
+ * (lib/data/access.ts; not a member: not_found, like a missing episode). Chapters reach the MP3's ID3
  * CHAP/CTOC frames only when the episode is processed again; the feed and public pages use
  * them at once.
  */
@@ -37,7 +44,7 @@ export function invalidFile(result: Extract<TranscriptResult | ChaptersResult, {
 
 /** Validates and stores the viewer's episode transcript, replacing any earlier one. */
 export async function setTranscript(viewer: Viewer, episodeId: string, input: { text: string; format: TranscriptFormat }): Promise<TranscriptSummary> {
-  const episode = await getEpisode(viewer, episodeId);
+  const episode = await editableEpisode(viewer, episodeId);
   const parsed = parseTranscript(input.text, input.format);
   if (!parsed.ok) throw invalidFile(parsed, "text");
   const text = input.text.replace(/^\uFEFF/, "");
@@ -51,7 +58,7 @@ export async function setTranscript(viewer: Viewer, episodeId: string, input: { 
 
 /** Removes the viewer's episode transcript (nothing to remove is fine). */
 export async function removeTranscript(viewer: Viewer, episodeId: string): Promise<void> {
-  const episode = await getEpisode(viewer, episodeId);
+  const episode = await editableEpisode(viewer, episodeId);
   await transaction(async (tx) => {
     await tx.update(tables.episodes).set({ transcript: null, transcriptFormat: null, updatedAt: new Date() }).where(eq(tables.episodes.id, episode.id));
     await bumpFeedVersion(tx, episode.podcastId);
@@ -84,7 +91,7 @@ export async function getChapters(viewer: Viewer, episodeId: string): Promise<Ch
  * may not start after the end of the episode's current audio.
  */
 export async function setChapters(viewer: Viewer, episodeId: string, chapters: Chapter[]): Promise<Chapter[]> {
-  const episode = await getEpisode(viewer, episodeId);
+  const episode = await editableEpisode(viewer, episodeId);
   const checked = validateChapters(chapters);
   if (!checked.ok) throw invalidFile(checked, "chapters");
   const duration = episode.durationSeconds;

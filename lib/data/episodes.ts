@@ -6,12 +6,13 @@ import { bumpFeedVersion } from "./feed-version";
 import { isUniqueViolation } from "@/db/errors";
 import type { Viewer } from "@/lib/auth/viewer";
 import { notFound } from "@/lib/errors";
-import { isUuid, newId } from "@/lib/ids";
+import { newId } from "@/lib/ids";
 import { firstFreeSlug } from "@/lib/slug";
 import { announceEpisodeChange, announceFeedChange } from "@/lib/websub";
 import type { CreateEpisodeInput, UpdateEpisodeInput } from "@/lib/validation/episode";
 import { keysetAfter, toPage, type Page } from "./pagination";
-import { requireOwnPodcast } from "./podcasts";
+import { requireEpisodeRole, requirePodcastRole, type PodcastRole } from "./access";
+import { recordActivity } from "./activity";
 import { slugTaken, withFreeSlug } from "./slugs";
 
 type EpisodeRow = typeof tables.episodes.$inferSelect;
@@ -92,21 +93,14 @@ function takenEpisodeSlugs(podcastId: string) {
   };
 }
 
-/** The viewer's episode row (through its podcast's owner), or not_found. */
-async function ownEpisodeRow(viewer: Viewer, episodeId: string): Promise<EpisodeRow> {
-  if (!isUuid(episodeId)) throw notFound("Episode");
-  const [found] = await db
-    .select({ episode: tables.episodes })
-    .from(tables.episodes)
-    .innerJoin(tables.podcasts, eq(tables.podcasts.id, tables.episodes.podcastId))
-    .where(and(eq(tables.episodes.id, episodeId), eq(tables.podcasts.ownerId, viewer.userId)));
-  if (!found) throw notFound("Episode");
-  return found.episode;
+/** The episode row if the viewer has at least `need` on its podcast (not a member: not_found). */
+async function episodeRowFor(viewer: Viewer, episodeId: string, need: PodcastRole): Promise<EpisodeRow> {
+  return (await requireEpisodeRole(viewer, episodeId, need)).episode;
 }
 
-/** Creates a draft episode in one of the viewer's podcasts, with a GUID that never changes. */
+/** Creates a draft episode in one of the viewer's podcasts (editors and up), with a GUID that never changes. */
 export async function createEpisode(viewer: Viewer, podcastId: string, input: CreateEpisodeInput): Promise<Episode> {
-  await requireOwnPodcast(viewer, podcastId);
+  await requirePodcastRole(viewer, podcastId, "editor");
   const now = new Date();
   const { slug: explicit, ...fields } = input;
   return withFreeSlug({
@@ -120,6 +114,7 @@ export async function createEpisode(viewer: Viewer, podcastId: string, input: Cr
           .values({ ...fields, id: newId(), podcastId, slug, guid: newId(), createdAt: now, updatedAt: now })
           .returning();
         await bumpFeedVersion(tx, podcastId);
+        await recordActivity(viewer, podcastId, "episode.created", inserted!.title, tx);
         return inserted;
       });
       return toEpisode(row!);
@@ -133,7 +128,7 @@ export async function listEpisodes(
   podcastId: string,
   opts: { limit: number; cursor?: string },
 ): Promise<Page<Episode>> {
-  await requireOwnPodcast(viewer, podcastId);
+  await requirePodcastRole(viewer, podcastId, "viewer");
   const { where, orderBy } = keysetAfter(tables.episodes, opts.cursor);
   const rows = await db
     .select()
@@ -144,18 +139,19 @@ export async function listEpisodes(
   return toPage(rows, opts.limit, toEpisode);
 }
 
-/** One of the viewer's episodes. */
+/** One of the viewer's episodes (any member of its show may read it). */
 export async function getEpisode(viewer: Viewer, episodeId: string): Promise<Episode> {
-  return toEpisode(await ownEpisodeRow(viewer, episodeId));
+  return toEpisode(await episodeRowFor(viewer, episodeId, "viewer"));
 }
 
 /** Changes the fields given. The GUID and status are not editable here. */
 export async function updateEpisode(viewer: Viewer, episodeId: string, patch: UpdateEpisodeInput): Promise<Episode> {
-  const current = await ownEpisodeRow(viewer, episodeId);
+  const current = await episodeRowFor(viewer, episodeId, "editor");
   try {
     const row = await transaction(async (tx) => {
       const [updated] = await tx.update(tables.episodes).set({ ...patch, updatedAt: new Date() }).where(eq(tables.episodes.id, current.id)).returning();
       await bumpFeedVersion(tx, current.podcastId);
+      await recordActivity(viewer, current.podcastId, "episode.edited", updated?.title ?? current.title, tx);
       return updated;
     });
     if (!row) throw notFound("Episode");
@@ -172,10 +168,11 @@ export async function updateEpisode(viewer: Viewer, episodeId: string, patch: Up
 
 /** Deletes one of the viewer's episodes. */
 export async function deleteEpisode(viewer: Viewer, episodeId: string): Promise<void> {
-  const current = await ownEpisodeRow(viewer, episodeId);
+  const current = await episodeRowFor(viewer, episodeId, "editor");
   await transaction(async (tx) => {
     await tx.delete(tables.episodes).where(eq(tables.episodes.id, current.id));
     await bumpFeedVersion(tx, current.podcastId);
+    await recordActivity(viewer, current.podcastId, "episode.deleted", current.title, tx);
   });
   if (current.status === "published") await announceFeedChange({ userId: viewer.userId, podcastId: current.podcastId });
 }

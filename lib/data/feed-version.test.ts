@@ -9,10 +9,11 @@ import { describe, expect, it } from "vitest";
 import { db, tables } from "@/db";
 import { buildFeed, feedEtag } from "@/lib/feed";
 import { isAppError } from "@/lib/errors";
-import { makeEpisode, makePodcast, makePublishedEpisode, makeUser } from "@/tests/factories";
+import { addMember, makeEpisode, makePodcast, makePublishedEpisode, makeUser } from "@/tests/factories";
 import { createEpisode, deleteEpisode, updateEpisode } from "./episodes";
 import { removeTranscript, setChapters, setTranscript } from "./episode-extras";
 import { deleteMediaFile, ingestUpload, renameMediaFile } from "./media";
+import { transferPodcast } from "./members";
 import { createPodcast, deletePodcast, updatePodcast } from "./podcasts";
 import { cancelProcessing, completeProcessing, failProcessing, startProcessing, storeProcessingOutput } from "./processing";
 import { getPublicFeedVersion, getPublicPodcast, listPublishedEpisodes } from "./public";
@@ -100,6 +101,17 @@ const cases: Record<string, Case[]> = {
     { alters: true, run: async () => { const s = await show(); return across(s.slug, () => updatePodcast(s.viewer, s.podcast.id, { visibility: "private" })); } },
   ],
   "podcasts.ts:deletePodcast": [{ alters: true, run: async () => { const s = await show(); return across(s.slug, () => deletePodcast(s.viewer, s.podcast.id)); } }],
+  "members.ts:transferPodcast": [
+    {
+      alters: false,
+      run: async () => {
+        const s = await show();
+        const other = await makeUser();
+        const member = await addMember(s.viewer, s.podcast.id, other, "admin");
+        return across(s.slug, () => transferPodcast(s.viewer, s.podcast.id, member.id));
+      },
+    },
+  ],
   "episodes.ts:createEpisode": [{ alters: false, run: async () => { const s = await show(); return across(s.slug, () => createEpisode(s.viewer, s.podcast.id, { title: "A draft" } as Parameters<typeof createEpisode>[2])); } }],
   "episodes.ts:updateEpisode": [
     { alters: true, run: async () => { const s = await show(); return across(s.slug, () => updateEpisode(s.viewer, s.ep.id, { title: "Renamed episode" })); } },

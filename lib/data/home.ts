@@ -6,6 +6,7 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { listRecentDownloads, type RecentDownloads } from "./analytics";
 import type { Page } from "./pagination";
 import { listPodcasts } from "./podcasts";
+import type { PodcastRole } from "./access";
 
 /** An episode as the home page names it. */
 export interface EpisodeGlance {
@@ -32,6 +33,8 @@ export interface PodcastSummary {
   slug: string;
   title: string;
   coverFileId: string | null;
+  /** The viewer's role on the show. */
+  role: PodcastRole;
   /** Downloads over the last 30 UTC days, today included. */
   downloads: RecentDownloads & DateRange;
   latestEpisode: EpisodeGlance | null;
@@ -70,6 +73,7 @@ export async function listPodcastSummaries(
       slug: p.slug,
       title: p.title,
       coverFileId: p.coverFileId,
+      role: p.role,
       downloads: { ...range, ...(downloads.get(p.id) ?? empty) },
       latestEpisode: latest.get(p.id) ?? null,
       nextScheduled: next.get(p.id) ?? null,

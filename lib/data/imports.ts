@@ -23,6 +23,7 @@ import { bumpFeedVersion, bumpFeedVersionOfEpisode } from "./feed-version";
 import { ingestUpload, storageUsed, type MediaFile } from "./media";
 import { keysetAfter, toPage, type Page } from "./pagination";
 import { withFreeSlug } from "./slugs";
+import { requirePodcastRole } from "./access";
 import { coverColourProblem, coverProblem, createPodcast, getPodcast, updatePodcast } from "./podcasts";
 import { urls } from "@/lib/urls";
 
@@ -672,8 +673,9 @@ export async function checkOldFeedRedirect(
   podcastId: string,
   base: string,
 ): Promise<{ oldFeedUrl: string; newFeedUrl: string; ok: boolean; status: number | null; location: string | null; message: string }> {
-  const podcast = await getPodcast(viewer, podcastId);
-  const [row] = await db.select({ from: tables.podcasts.importedFromUrl }).from(tables.podcasts).where(eq(tables.podcasts.id, podcast.id));
+  // Admins and the owner: it fetches another host on the show's behalf.
+  const { podcast } = await requirePodcastRole(viewer, podcastId, "admin");
+  const row = { from: podcast.importedFromUrl };
   if (!row?.from) throw new AppError("conflict", "This podcast was not imported from another feed, so there is no old feed to check.");
   const newFeedUrl = urls.feed(base, podcast.slug);
   try {

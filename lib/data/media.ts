@@ -10,6 +10,7 @@ import { isUuid, newId } from "@/lib/ids";
 import { inspectMedia, MediaError } from "@/lib/media";
 import { getStorage, newStorageKey } from "@/lib/storage";
 import { quotaExceeded, type ReceivedFile, type UploadAllowance } from "@/lib/uploads/receive";
+import { requireEpisodeRole } from "./access";
 import { keysetAfter, toPage, type Page } from "./pagination";
 import { openStoredFile } from "./stored-file";
 
@@ -262,4 +263,16 @@ export async function deleteMediaFile(viewer: Viewer, fileId: string): Promise<v
 export async function openMediaFile(viewer: Viewer, fileId: string) {
   const row = await ownMediaRow(viewer, fileId);
   return { ...(await openStoredFile(row)), filename: row.originalFilename };
+}
+
+/**
+ * The current audio of an episode, for any member of its show (the file may be another
+ * member's: whoever processed or uploaded it), with the episode's slug for its filename.
+ */
+export async function openEpisodeAudio(viewer: Viewer, episodeId: string) {
+  const { episode } = await requireEpisodeRole(viewer, episodeId, "viewer");
+  if (!episode.audioFileId) throw notFound("Episode audio");
+  const [row] = await db.select().from(tables.mediaFiles).where(eq(tables.mediaFiles.id, episode.audioFileId));
+  if (!row) throw notFound("Episode audio");
+  return { ...(await openStoredFile(row)), filename: row.originalFilename, slug: episode.slug };
 }

@@ -1,18 +1,21 @@
 import "server-only";
-import { and, eq, like, or } from "drizzle-orm";
+import { and, eq, isNotNull, like, or } from "drizzle-orm";
 import { db, tables } from "@/db";
+import { transaction } from "@/db/tx";
 import { newFeedVersion } from "./feed-version";
 import { isUniqueViolation } from "@/db/errors";
 import type { Viewer } from "@/lib/auth/viewer";
 import { categoryProblem } from "@/lib/apple-categories";
 import { AppError, notFound } from "@/lib/errors";
-import { isUuid, newId } from "@/lib/ids";
+import { newId } from "@/lib/ids";
 import { colourModel, type ColourModel } from "@/lib/media/colour-model";
 import { firstFreeSlug } from "@/lib/slug";
 import { readHead } from "@/lib/storage";
 import { announceFeedChange } from "@/lib/websub";
 import type { CreatePodcastInput, ListenLink, UpdatePodcastInput } from "@/lib/validation/podcast";
 import type { ProcessingOverrides } from "@/lib/validation/processing";
+import { requirePodcastRole, type PodcastRole } from "./access";
+import { recordActivity } from "./activity";
 import { keysetAfter, toPage, type Page } from "./pagination";
 import { slugTaken, withFreeSlug } from "./slugs";
 
@@ -50,6 +53,8 @@ export interface Podcast {
   location: PodcastRow["location"];
   /** "private": no public page, feed or file (the `is_private` column); subscribers' feeds still work. */
   visibility: "public" | "private";
+  /** The viewer's role on this show (owner, or a member's: admin, editor, viewer). */
+  role: PodcastRole;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -85,9 +90,10 @@ export function podcastFields(row: PodcastRow) {
   };
 }
 
-function toPodcast(row: PodcastRow): Podcast {
+function toPodcast(row: PodcastRow, role: PodcastRole): Podcast {
   return {
     ...podcastFields(row),
+    role,
     coverFileId: row.coverFileId,
     introFileId: row.introFileId,
     outroFileId: row.outroFileId,
@@ -124,15 +130,22 @@ export function coverColourProblem(colour: ColourModel | null): string | null {
 /** Where a JPEG's frame header may sit at the latest (after EXIF, XMP and ICC segments). */
 const COVER_HEAD_BYTES = 1024 * 1024;
 
-/** Files a podcast points at must be the viewer's, of the right kind. */
-async function assertOwnFiles(viewer: Viewer, input: { coverFileId?: string | null; introFileId?: string | null; outroFileId?: string | null }) {
+/**
+ * Files a podcast points at must be the viewer's, of the right kind; a file the podcast already
+ * uses (another member's) may stay.
+ */
+async function assertOwnFiles(
+  viewer: Viewer,
+  input: { coverFileId?: string | null; introFileId?: string | null; outroFileId?: string | null },
+  current?: PodcastRow,
+) {
   const wanted = [
     ["coverFileId", input.coverFileId, "image", "No such image in your media library."],
     ["introFileId", input.introFileId, "audio", "No such audio file in your media library."],
     ["outroFileId", input.outroFileId, "audio", "No such audio file in your media library."],
   ] as const;
   for (const [field, fileId, kind, message] of wanted) {
-    if (!fileId) continue;
+    if (!fileId || (current && current[field] === fileId)) continue;
     const [file] = await db
       .select({
         kind: tables.mediaFiles.kind,
@@ -152,17 +165,6 @@ async function assertOwnFiles(viewer: Viewer, input: { coverFileId?: string | nu
   }
 }
 
-/** The viewer's podcast row, or not_found (also when it belongs to someone else). */
-async function ownPodcastRow(viewer: Viewer, podcastId: string): Promise<PodcastRow> {
-  if (!isUuid(podcastId)) throw notFound("Podcast");
-  const [row] = await db
-    .select()
-    .from(tables.podcasts)
-    .where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.ownerId, viewer.userId)));
-  if (!row) throw notFound("Podcast");
-  return row;
-}
-
 /** Creates a podcast for the viewer; see withFreeSlug for how the slug is chosen. */
 export async function createPodcast(viewer: Viewer, input: CreatePodcastInput): Promise<Podcast> {
   await assertOwnFiles(viewer, input);
@@ -173,35 +175,46 @@ export async function createPodcast(viewer: Viewer, input: CreatePodcastInput): 
     title: input.title,
     takenLike: takenPodcastSlugs,
     insert: async (slug) => {
-      const [row] = await db
-        .insert(tables.podcasts)
-        .values({ ...fields, isPrivate: visibility === "private", id: newId(), ownerId: viewer.userId, slug, feedVersion: newFeedVersion(), createdAt: now, updatedAt: now })
-        .returning();
-      return toPodcast(row!);
+      const row = await transaction(async (tx) => {
+        const [inserted] = await tx
+          .insert(tables.podcasts)
+          .values({ ...fields, isPrivate: visibility === "private", id: newId(), ownerId: viewer.userId, slug, feedVersion: newFeedVersion(), createdAt: now, updatedAt: now })
+          .returning();
+        await tx.insert(tables.podcastMembers).values({ id: newId(), podcastId: inserted!.id, userId: viewer.userId, role: "owner", createdAt: now });
+        return inserted!;
+      });
+      return toPodcast(row, "owner");
     },
   });
 }
 
-/** The viewer's podcasts, newest first. */
+/** The viewer's podcasts and the shows they are a member of (with their role), newest first. */
 export async function listPodcasts(viewer: Viewer, opts: { limit: number; cursor?: string }): Promise<Page<Podcast>> {
   const { where, orderBy } = keysetAfter(tables.podcasts, opts.cursor);
+  const m = tables.podcastMembers;
   const rows = await db
-    .select()
+    .select({ podcast: tables.podcasts, memberRole: m.role })
     .from(tables.podcasts)
-    .where(and(eq(tables.podcasts.ownerId, viewer.userId), where))
+    .leftJoin(m, and(eq(m.podcastId, tables.podcasts.id), eq(m.userId, viewer.userId)))
+    .where(and(or(eq(tables.podcasts.ownerId, viewer.userId), isNotNull(m.id)), where))
     .orderBy(...orderBy)
     .limit(opts.limit + 1);
-  return toPage(rows, opts.limit, toPodcast);
+  return toPage(
+    rows.map((r) => ({ ...r.podcast, memberRole: r.memberRole })),
+    opts.limit,
+    ({ memberRole, ...row }) => toPodcast(row, row.ownerId === viewer.userId ? "owner" : (memberRole ?? "viewer")),
+  );
 }
 
-/** One of the viewer's podcasts. */
+/** One of the viewer's podcasts (any member may read it). */
 export async function getPodcast(viewer: Viewer, podcastId: string): Promise<Podcast> {
-  return toPodcast(await ownPodcastRow(viewer, podcastId));
+  const { podcast, role } = await requirePodcastRole(viewer, podcastId, "viewer");
+  return toPodcast(podcast, role);
 }
 
-/** Changes the fields given; a new slug must be free. */
+/** Changes the fields given (admins and the owner); a new slug must be free. */
 export async function updatePodcast(viewer: Viewer, podcastId: string, patch: UpdatePodcastInput): Promise<Podcast> {
-  const current = await ownPodcastRow(viewer, podcastId);
+  const { podcast: current, role } = await requirePodcastRole(viewer, podcastId, "admin");
   const category = patch.category !== undefined ? patch.category : current.category;
   // A changed category drops a subcategory that no longer fits, unless one is given.
   let subcategory = patch.subcategory !== undefined ? patch.subcategory : current.subcategory;
@@ -210,17 +223,18 @@ export async function updatePodcast(viewer: Viewer, podcastId: string, patch: Up
   }
   const problem = categoryProblem(category, subcategory);
   if (problem) throw new AppError("invalid", "Some fields are not valid.", { fields: { subcategory: problem } });
-  await assertOwnFiles(viewer, patch);
+  await assertOwnFiles(viewer, patch, current);
   const { visibility, ...columns } = patch;
   try {
     const [row] = await db
       .update(tables.podcasts)
       .set({ ...columns, ...(visibility ? { isPrivate: visibility === "private" } : {}), category, subcategory, feedVersion: newFeedVersion(), updatedAt: new Date() })
-      .where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.ownerId, viewer.userId)))
+      .where(eq(tables.podcasts.id, podcastId))
       .returning();
     if (!row) throw notFound("Podcast");
+    await recordActivity(viewer, podcastId, "podcast.edited", row.title);
     if (!row.isPrivate) await announceFeedChange({ userId: viewer.userId, podcastId });
-    return toPodcast(row);
+    return toPodcast(row, role);
   } catch (err) {
     if (patch.slug && isUniqueViolation(err)) {
       throw slugTaken(patch.slug, firstFreeSlug(patch.slug, await takenPodcastSlugs(patch.slug)));
@@ -229,12 +243,10 @@ export async function updatePodcast(viewer: Viewer, podcastId: string, patch: Up
   }
 }
 
-/** Deletes one of the viewer's podcasts with its episodes. */
+/** Deletes one of the viewer's podcasts with its episodes (the owner only). */
 export async function deletePodcast(viewer: Viewer, podcastId: string): Promise<void> {
-  await ownPodcastRow(viewer, podcastId);
-  await db
-    .delete(tables.podcasts)
-    .where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.ownerId, viewer.userId)));
+  await requirePodcastRole(viewer, podcastId, "owner");
+  await db.delete(tables.podcasts).where(eq(tables.podcasts.id, podcastId));
 }
 
-export { ownPodcastRow as requireOwnPodcast };
+export { requireOwnPodcast } from "./access";

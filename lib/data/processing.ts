@@ -4,12 +4,14 @@ import path from "node:path";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { db, tables, type Db } from "@/db";
 import { transaction } from "@/db/tx";
+import { requireEpisodeRole, type PodcastRole } from "./access";
+import { recordActivity } from "./activity";
 import { bumpFeedVersionOfEpisode } from "./feed-version";
 import { inngest } from "@/inngest/client";
 import { processCancelled, processRequested } from "@/inngest/events";
 import type { Viewer } from "@/lib/auth/viewer";
 import { getEnv } from "@/lib/env";
-import { AppError, notFound } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { isUuid, newId } from "@/lib/ids";
 import { log } from "@/lib/log";
 import { getStorage, storageKeyFor } from "@/lib/storage";
@@ -83,23 +85,23 @@ export function outputKeyFor(processingId: string): string {
   return storageKeyFor("out", processingId);
 }
 
-async function ownEpisode(viewer: Viewer, episodeId: string) {
-  if (!isUuid(episodeId)) throw notFound("Episode");
-  const [found] = await db
-    .select({ episode: tables.episodes, podcast: tables.podcasts })
-    .from(tables.episodes)
-    .innerJoin(tables.podcasts, eq(tables.podcasts.id, tables.episodes.podcastId))
-    .where(and(eq(tables.episodes.id, episodeId), eq(tables.podcasts.ownerId, viewer.userId)));
-  if (!found) throw notFound("Episode");
-  return found;
+/** The episode and its podcast, if the viewer has at least `need` on the podcast. */
+async function episodeFor(viewer: Viewer, episodeId: string, need: PodcastRole) {
+  const { episode, podcast } = await requireEpisodeRole(viewer, episodeId, need);
+  return { episode, podcast };
 }
 
-async function ownAudio(viewer: Viewer, fileId: string, field: string) {
+/**
+ * Audio the viewer may process: their own uploads, or the files the podcast itself uses (its
+ * intro and outro, which may be another member's).
+ */
+async function usableAudio(viewer: Viewer, podcast: { introFileId: string | null; outroFileId: string | null }, fileId: string, field: string) {
+  const shared = fileId === podcast.introFileId || fileId === podcast.outroFileId;
   const [file] = isUuid(fileId)
     ? await db
         .select({ id: tables.mediaFiles.id, kind: tables.mediaFiles.kind })
         .from(tables.mediaFiles)
-        .where(and(eq(tables.mediaFiles.id, fileId), eq(tables.mediaFiles.ownerId, viewer.userId)))
+        .where(and(eq(tables.mediaFiles.id, fileId), shared ? undefined : eq(tables.mediaFiles.ownerId, viewer.userId)))
     : [];
   if (!file || file.kind !== "audio") {
     throw new AppError("invalid", "Choose audio from your media library.", { fields: { [field]: "No such audio file in your media library." } });
@@ -109,7 +111,7 @@ async function ownAudio(viewer: Viewer, fileId: string, field: string) {
 
 /** The newest processing of one of the viewer's episodes, or null if it was never processed. */
 export async function getProcessing(viewer: Viewer, episodeId: string): Promise<Processing | null> {
-  await ownEpisode(viewer, episodeId);
+  await episodeFor(viewer, episodeId, "viewer");
   const [row] = await db
     .select()
     .from(tables.episodeProcessing)
@@ -121,7 +123,7 @@ export async function getProcessing(viewer: Viewer, episodeId: string): Promise<
 
 /** The waveform of the episode's current audio (from the run that produced it), or null. */
 export async function getEpisodeWaveform(viewer: Viewer, episodeId: string): Promise<Record<string, unknown> | null> {
-  const { episode } = await ownEpisode(viewer, episodeId);
+  const { episode } = await episodeFor(viewer, episodeId, "viewer");
   if (!episode.audioFileId) return null;
   const [row] = await db
     .select({ waveform: tables.episodeProcessing.waveform })
@@ -137,12 +139,12 @@ export async function getEpisodeWaveform(viewer: Viewer, episodeId: string): Pro
  * at a time. The episode keeps its current audio until the run succeeds.
  */
 export async function startProcessing(viewer: Viewer, episodeId: string, input: StartProcessingInput): Promise<Processing> {
-  const { episode, podcast } = await ownEpisode(viewer, episodeId);
-  const sourceFileId = await ownAudio(viewer, input.audioFileId, "audioFileId");
+  const { episode, podcast } = await episodeFor(viewer, episodeId, "editor");
+  const sourceFileId = await usableAudio(viewer, podcast, input.audioFileId, "audioFileId");
   const introId = input.introFileId === undefined ? podcast.introFileId : input.introFileId;
   const outroId = input.outroFileId === undefined ? podcast.outroFileId : input.outroFileId;
-  const introFileId = introId ? await ownAudio(viewer, introId, "introFileId") : null;
-  const outroFileId = outroId ? await ownAudio(viewer, outroId, "outroFileId") : null;
+  const introFileId = introId ? await usableAudio(viewer, podcast, introId, "introFileId") : null;
+  const outroFileId = outroId ? await usableAudio(viewer, podcast, outroId, "outroFileId") : null;
   const merged = processingOptionsSchema.safeParse({ ...DEFAULT_PROCESSING, ...(podcast.processing ?? {}), ...(input.options ?? {}) });
   if (!merged.success) throw new AppError("invalid", "The processing options are not valid.");
   const now = new Date();
@@ -171,6 +173,7 @@ export async function startProcessing(viewer: Viewer, episodeId: string, input: 
       await tx.update(tables.episodes).set({ status: "processing", updatedAt: now }).where(eq(tables.episodes.id, episodeId));
       await bumpFeedVersionOfEpisode(tx, episodeId);
     }
+    await recordActivity(viewer, podcast.id, "episode.processed", episode.title, tx);
   });
   await inngest.send(processRequested.create({ userId: viewer.userId, episodeId, processingId: id }));
   const [row] = await db.select().from(tables.episodeProcessing).where(eq(tables.episodeProcessing.id, id));
@@ -182,6 +185,8 @@ export async function startProcessing(viewer: Viewer, episodeId: string, input: 
  * intro, outro and options.
  */
 export async function retryProcessing(viewer: Viewer, episodeId: string): Promise<Processing> {
+  // The role first: a viewer learns nothing about the episode's processing from the refusal.
+  await episodeFor(viewer, episodeId, "editor");
   const last = await getProcessing(viewer, episodeId);
   if (!last || !["failed", "cancelled"].includes(last.status)) throw new AppError("conflict", "There is no failed processing to retry.");
   if (!last.sourceFileId) {
@@ -209,7 +214,7 @@ async function settleEpisodeStatus(tx: Db, episodeId: string, failed: boolean) {
 
 /** Cancels the running processing of one of the viewer's episodes. */
 export async function cancelProcessing(viewer: Viewer, episodeId: string): Promise<Processing> {
-  await ownEpisode(viewer, episodeId);
+  await episodeFor(viewer, episodeId, "editor");
   const row = await transaction(async (tx) => {
     const [cancelled] = await tx
       .update(tables.episodeProcessing)

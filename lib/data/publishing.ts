@@ -8,6 +8,8 @@ import { episodePublishScheduled, publishCancelled } from "@/inngest/events";
 import type { Viewer } from "@/lib/auth/viewer";
 import { AppError } from "@/lib/errors";
 import { announceFeedChange } from "@/lib/websub";
+import { requireEpisodeRole } from "./access";
+import { recordActivity } from "./activity";
 import { getEpisode, type Episode } from "./episodes";
 
 /** Why an episode cannot be published yet, in words, or null when it can. */
@@ -31,6 +33,7 @@ async function publishBlocker(episode: Episode): Promise<string | null> {
  * audio can be published; the error says why otherwise.
  */
 export async function publishEpisode(viewer: Viewer, episodeId: string, at?: Date | null): Promise<Episode> {
+  await requireEpisodeRole(viewer, episodeId, "editor");
   const episode = await getEpisode(viewer, episodeId);
   const blocker = await publishBlocker(episode);
   if (blocker) throw new AppError("conflict", blocker);
@@ -43,11 +46,13 @@ export async function publishEpisode(viewer: Viewer, episodeId: string, at?: Dat
         .set({ status: "published", publishedAt: episode.publishedAt ?? now, publishAt: null, updatedAt: now })
         .where(eq(tables.episodes.id, episodeId));
       await bumpFeedVersionOfEpisode(tx, episodeId);
+      await recordActivity(viewer, episode.podcastId, "episode.published", episode.title, tx);
     });
   } else {
     await transaction(async (tx) => {
       await tx.update(tables.episodes).set({ status: "scheduled", publishAt: at, updatedAt: now }).where(eq(tables.episodes.id, episodeId));
       await bumpFeedVersionOfEpisode(tx, episodeId);
+      await recordActivity(viewer, episode.podcastId, "episode.scheduled", episode.title, tx);
     });
     await inngest.send(episodePublishScheduled.create({ userId: viewer.userId, episodeId, publishAt: at.toISOString() }));
   }
@@ -59,6 +64,7 @@ export async function publishEpisode(viewer: Viewer, episodeId: string, at?: Dat
 
 /** Takes an episode off the feed and public pages (or cancels its schedule); it stays ready. */
 export async function unpublishEpisode(viewer: Viewer, episodeId: string): Promise<Episode> {
+  await requireEpisodeRole(viewer, episodeId, "editor");
   const episode = await getEpisode(viewer, episodeId);
   if (episode.status !== "published" && episode.status !== "scheduled") {
     throw new AppError("conflict", "The episode is not published or scheduled.");
@@ -70,6 +76,7 @@ export async function unpublishEpisode(viewer: Viewer, episodeId: string): Promi
       .set({ status: episode.audioFileId ? "ready" : "draft", publishAt: null, updatedAt: new Date() })
       .where(eq(tables.episodes.id, episodeId));
     await bumpFeedVersionOfEpisode(tx, episodeId);
+    await recordActivity(viewer, episode.podcastId, "episode.unpublished", episode.title, tx);
   });
   if (episode.status === "published") await announceFeedChange({ userId: viewer.userId, podcastId: episode.podcastId });
   return getEpisode(viewer, episodeId);

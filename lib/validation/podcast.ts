@@ -153,6 +153,8 @@ export const podcastSchema = z.object({
   txt: z.array(z.object({ purpose: z.string().optional(), value: z.string() })),
   location: z.object({ name: z.string(), geo: z.string().optional(), osm: z.string().optional() }).nullable(),
   visibility: z.enum(VISIBILITIES),
+  /** The caller's role on the show: owner, or a member's. */
+  role: z.enum(["owner", "admin", "editor", "viewer"]),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

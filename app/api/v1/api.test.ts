@@ -78,7 +78,7 @@ describe("REST API /api/v1", () => {
     });
     expect(created.status).toBe(201);
     expect(Object.keys(created.body).sort()).toEqual(
-      ["id", "slug", "title", "description", "author", "ownerName", "ownerEmail", "language", "category", "subcategory", "explicit", "type", "website", "copyright", "coverFileId", "introFileId", "outroFileId", "processing", "movedToFeedUrl", "importedFromUrl", "listenLinks", "enclosurePrefix", "funding", "persons", "podroll", "txt", "location", "visibility", "createdAt", "updatedAt"].sort(),
+      ["id", "slug", "title", "description", "author", "ownerName", "ownerEmail", "language", "category", "subcategory", "explicit", "type", "website", "copyright", "coverFileId", "introFileId", "outroFileId", "processing", "movedToFeedUrl", "importedFromUrl", "listenLinks", "enclosurePrefix", "funding", "persons", "podroll", "txt", "location", "visibility", "role", "createdAt", "updatedAt"].sort(),
     );
     expect(created.body).toMatchObject({ slug: expect.stringMatching(/^deep-dive/), explicit: true, type: "serial", language: "en" });
     const id = created.body.id;
@@ -225,5 +225,9 @@ describe("REST API /api/v1", () => {
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(["/podcasts", "/podcasts/{id}", "/podcasts/{id}/episodes", "/episodes/{id}", "/tokens", "/users", "/me"]));
     expect(doc.body.components.schemas.PodcastCreate.properties.type.enum).toEqual(["episodic", "serial"]);
     expect(doc.body.components.schemas.PodcastCreate.required).toEqual(["title"]);
+    // Teams: members, invitations, transfer; a member's too-low role is a documented 403.
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(["/podcasts/{id}/members", "/podcasts/{id}/members/{memberId}", "/podcasts/{id}/transfer", "/podcasts/{id}/activity", "/invitations/accept"]));
+    expect(Object.keys(doc.body.paths["/podcasts/{id}"].patch.responses)).toEqual(expect.arrayContaining(["403", "404"]));
+    expect(doc.body.components.schemas.Invitation.required).toEqual(expect.arrayContaining(["inviteToken", "inviteUrl", "status"]));
   });
 });

@@ -84,15 +84,18 @@ function ShowCard({ show }: { show: PodcastSummary }) {
           <h2 id={headingId} className="text-lg font-semibold break-words">
             <Link href={`/dashboard/podcasts/${show.id}`} className="hover:underline">{show.title}</Link>
           </h2>
-          <p className="truncate text-sm text-slate-500">/{show.slug}</p>
+          <p className="truncate text-sm text-slate-500">
+            /{show.slug}
+            {show.role !== "owner" && <span className="ml-2 rounded bg-indigo-50 px-2 py-0.5 text-xs font-medium uppercase text-indigo-800">shared · {show.role}</span>}
+          </p>
         </div>
-        <Link
+        {show.role !== "viewer" && <Link
           href={`/dashboard/podcasts/${show.id}/episodes/new`}
           aria-label={`New episode of ${show.title}`}
           className={`${buttonClass()} min-h-11 basis-full sm:basis-auto`}
         >
           New episode
-        </Link>
+        </Link>}
       </div>
 
       <dl className="grid gap-4 text-sm sm:grid-cols-3">

@@ -50,6 +50,8 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
   const leveler = readLevelerStats(stats);
   const targetLufs = typeof stats?.targetLufs === "number" ? stats.targetLufs : -16;
   const encodes = typeof stats?.encodes === "number" ? stats.encodes : undefined;
+  // Viewers read the episode; editors and up change it (the actions check again: 403).
+  const canEdit = podcast.role !== "viewer";
   const defaults = processingOptionsSchema.safeParse({ ...DEFAULT_PROCESSING, ...(podcast.processing ?? {}) });
   return (
     <div className="max-w-2xl space-y-4">
@@ -127,7 +129,7 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
               <p>{processing.error}</p>
             </div>
           )}
-          {failed && processing?.sourceFileId && (
+          {canEdit && failed && processing?.sourceFileId && (
             <ActionButton action={retryProcessingAction.bind(null, e.id)} label={processing.status === "failed" ? "Retry processing" : "Process again as before"} pendingText="Starting…" />
           )}
           {processing && !active && (
@@ -135,7 +137,7 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
               Last processing: <StatusBadge status={processing.status} /> {formatDate(processing.finishedAt ?? processing.createdAt)}
             </p>
           )}
-          {!active && (
+          {canEdit && !active && (
             <details open={!e.audioFileId} className="rounded-md border border-slate-200 p-3">
               <summary className="flex min-h-11 cursor-pointer items-center font-medium">
                 {e.audioFileId || processing ? "Change the recording or processing options" : "Add the recording"}
@@ -157,6 +159,7 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
             </details>
           )}
         </section>
+        {canEdit && (
         <PublishPanel
           status={e.status}
           publishAt={e.publishAt?.toISOString() ?? null}
@@ -166,6 +169,7 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
           publish={publishAction.bind(null, e.id)}
           unpublish={unpublishAction.bind(null, e.id)}
         />
+        )}
         {e.status === "published" && e.access === "public" && podcast.visibility === "public" && (
           <section className="space-y-2 rounded-md border border-slate-200 p-4" aria-labelledby="embed-heading">
             <h2 id="embed-heading" className="text-lg font-semibold">Embed the player</h2>
@@ -181,6 +185,8 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
           <dt>Published</dt>
           <dd>{e.status === "scheduled" ? `scheduled for ${formatDate(e.publishAt)}` : formatDate(e.publishedAt)}</dd>
         </dl>
+        {canEdit && (
+          <>
         <EpisodeExtras episodeId={e.id} />
         <EpisodeForm
           action={updateEpisodeAction.bind(null, e.id)}
@@ -198,6 +204,8 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
           }}
         />
         <DeleteButton action={deleteEpisodeAction.bind(null, e.id)} what="episode" />
+          </>
+        )}
       </div>
     </div>
   );

@@ -33,6 +33,9 @@ export default async function PodcastPage({ params }: Props) {
     latestImportOfPodcast(viewer, podcastId),
     countEpisodeDownloads(viewer, podcastId),
   ]);
+  // What the viewer's role lets them change (the actions check again: 403).
+  const canEditEpisodes = podcast.role !== "viewer";
+  const canManage = podcast.role === "owner" || podcast.role === "admin";
   const base = publicBaseUrl({ headers: await headers() });
   const feedUrl = urls.feed(base, podcast.slug);
   const publicUrl = urls.podcast(base, podcast.slug);
@@ -50,12 +53,15 @@ export default async function PodcastPage({ params }: Props) {
               {podcast.category && ` · ${podcast.category}${podcast.subcategory ? ` › ${podcast.subcategory}` : ""}`}
               {podcast.explicit && " · explicit"}
               {podcast.visibility === "private" && " · private"}
+              {podcast.role !== "owner" && <span data-testid="my-role"> · you are {podcast.role === "viewer" ? "a" : "an"} {podcast.role}</span>}
             </p>
           </div>
-          <div className="flex gap-2">
-            <Link href={`/dashboard/podcasts/${podcast.id}/edit`} className={buttonClass("secondary")}>Edit podcast</Link>
-            <Link href={`/dashboard/podcasts/${podcast.id}/subscribers`} className={buttonClass("secondary")}>Subscribers</Link>
-            <DeleteButton action={deletePodcastAction.bind(null, podcast.id)} what="podcast" />
+          <div className="flex flex-wrap gap-2">
+            <Link href={`/dashboard/analytics?podcast=${podcast.id}`} className={buttonClass("secondary")}>Show analytics</Link>
+            {canManage && <Link href={`/dashboard/podcasts/${podcast.id}/members`} className={buttonClass("secondary")}>Members</Link>}
+            {canManage && <Link href={`/dashboard/podcasts/${podcast.id}/subscribers`} className={buttonClass("secondary")}>Subscribers</Link>}
+            {canManage && <Link href={`/dashboard/podcasts/${podcast.id}/edit`} className={buttonClass("secondary")}>Edit podcast</Link>}
+            {podcast.role === "owner" && <DeleteButton action={deletePodcastAction.bind(null, podcast.id)} what="podcast" />}
           </div>
         </div>
         {podcast.description && <p className="text-slate-700">{notesText(podcast.description)}</p>}
@@ -96,14 +102,14 @@ export default async function PodcastPage({ params }: Props) {
         </div>
       </section>
 
-      {podcast.importedFromUrl && !podcast.movedToFeedUrl && (
+      {canManage && podcast.importedFromUrl && !podcast.movedToFeedUrl && (
         <MoveInPanel oldFeedUrl={podcast.importedFromUrl} feedUrl={feedUrl} checkAction={checkRedirectAction.bind(null, podcast.id)} />
       )}
 
       <section className="space-y-3">
         <div className="flex flex-wrap items-center justify-between gap-3">
           <h2 className="text-xl font-semibold">Episodes</h2>
-          <Link href={`/dashboard/podcasts/${podcast.id}/episodes/new`} className={buttonClass()}>New episode</Link>
+          {canEditEpisodes && <Link href={`/dashboard/podcasts/${podcast.id}/episodes/new`} className={buttonClass()}>New episode</Link>}
         </div>
         {episodes.items.length === 0 ? (
           <div className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center">
@@ -115,7 +121,7 @@ export default async function PodcastPage({ params }: Props) {
         )}
       </section>
 
-      <MoveOutForm current={podcast.movedToFeedUrl} action={setMovedToFeedUrlAction.bind(null, podcast.id)} />
+      {canManage && <MoveOutForm current={podcast.movedToFeedUrl} action={setMovedToFeedUrlAction.bind(null, podcast.id)} />}
     </>
   );
 }

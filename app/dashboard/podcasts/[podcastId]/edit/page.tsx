@@ -10,6 +10,14 @@ import { updatePodcastAction } from "../../actions";
 
 export const metadata: Metadata = { title: "Edit podcast" };
 
+type Option = { id: string; name: string };
+
+/** The show's files that are another member's stay choosable, so saving the form keeps them. */
+function withShared(options: Option[], current: [string | null, string][]): Option[] {
+  const extra = current.filter(([id]) => id && !options.some((o) => o.id === id)).map(([id, name]) => ({ id: id!, name }));
+  return [...extra, ...options];
+}
+
 export default async function EditPodcastPage({ params }: { params: Promise<{ podcastId: string }> }) {
   const viewer = await requireViewer();
   const p = await orNotFound(getPodcast(viewer, (await params).podcastId));
@@ -27,8 +35,11 @@ export default async function EditPodcastPage({ params }: { params: Promise<{ po
         <PodcastForm
           action={updatePodcastAction.bind(null, p.id)}
           submitLabel="Save changes"
-          images={images.items.map((f) => ({ id: f.id, name: `${f.originalFilename} (${f.width}×${f.height})` }))}
-          audio={audio.items.map((f) => ({ id: f.id, name: `${f.originalFilename} (${formatDuration(f.durationSeconds)})` }))}
+          images={withShared(images.items.map((f) => ({ id: f.id, name: `${f.originalFilename} (${f.width}×${f.height})` })), [[p.coverFileId, "The current cover (another member's file)"]])}
+          audio={withShared(audio.items.map((f) => ({ id: f.id, name: `${f.originalFilename} (${formatDuration(f.durationSeconds)})` })), [
+            [p.introFileId, "The current intro (another member's file)"],
+            [p.outroFileId, "The current outro (another member's file)"],
+          ])}
           initial={{
             title: p.title,
             slug: p.slug,
