@@ -116,6 +116,19 @@ describe("listPodcastSummaries", () => {
     expect(items.find((p) => p.id === showB.id)!.attention).toEqual([]);
   });
 
+  it("shows a member the shared show with its downloads and their role; removal takes it away", async () => {
+    const { addMember } = await import("@/tests/factories");
+    const { removeMember } = await import("./members");
+    const member = await makeUser();
+    const { id: memberId } = await addMember(other.viewer, strangers.id, member, "viewer");
+    const { items } = await listPodcastSummaries(member.viewer, { limit: 10, now: NOW });
+    expect(items.map((p) => [p.title, p.role, p.downloads.total])).toEqual([["Someone else's", "viewer", 1]]);
+    expect(items[0]!.latestEpisode?.title).toBe("Episode x1");
+    await removeMember(other.viewer, strangers.id, memberId);
+    expect((await listPodcastSummaries(member.viewer, { limit: 10, now: NOW })).items).toEqual([]);
+    expect((await listRecentDownloads(member.viewer, [strangers.id], { from: "2025-06-01", to: "2025-06-30" })).size).toBe(0);
+  });
+
   it("has nothing for a new user", async () => {
     const fresh = await makeUser();
     expect(await listPodcastSummaries(fresh.viewer, { limit: 10, now: NOW })).toEqual({ items: [], nextCursor: null });
