@@ -1,6 +1,6 @@
 import "server-only";
 import fsp from "node:fs/promises";
-import { and, desc, eq, inArray, notExists, notLike, or, sql, sum } from "drizzle-orm";
+import { and, desc, eq, exists, inArray, notExists, notLike, or, sql, sum } from "drizzle-orm";
 import { db, tables } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import type { Viewer } from "@/lib/auth/viewer";
@@ -259,9 +259,39 @@ export async function deleteMediaFile(viewer: Viewer, fileId: string): Promise<v
   await getStorage().delete(row.storageKey);
 }
 
-/** What the content route needs to stream one of the viewer's files. */
+/**
+ * A file the viewer may read: their own, or the cover, intro or outro of a show they are a
+ * member of (another member's upload, previewed on the show's pages). Anything else: not_found.
+ */
+async function readableMediaRow(viewer: Viewer, fileId: string): Promise<MediaRow> {
+  if (!isUuid(fileId)) throw notFound("File");
+  const p = tables.podcasts;
+  const m = tables.podcastMembers;
+  const [row] = await db
+    .select()
+    .from(tables.mediaFiles)
+    .where(
+      and(
+        eq(tables.mediaFiles.id, fileId),
+        or(
+          eq(tables.mediaFiles.ownerId, viewer.userId),
+          exists(
+            db
+              .select({ one: sql`1` })
+              .from(p)
+              .innerJoin(m, and(eq(m.podcastId, p.id), eq(m.userId, viewer.userId)))
+              .where(or(eq(p.coverFileId, fileId), eq(p.introFileId, fileId), eq(p.outroFileId, fileId))),
+          ),
+        ),
+      ),
+    );
+  if (!row) throw notFound("File");
+  return row;
+}
+
+/** What the content route needs to stream a file the viewer may read (see readableMediaRow). */
 export async function openMediaFile(viewer: Viewer, fileId: string) {
-  const row = await ownMediaRow(viewer, fileId);
+  const row = await readableMediaRow(viewer, fileId);
   return { ...(await openStoredFile(row)), filename: row.originalFilename };
 }
 

@@ -85,6 +85,30 @@ describe("invitations", () => {
   });
 });
 
+describe("the show's files", () => {
+  it("members may read the show's cover (another member's upload); not the owner's other files; ex-members and outsiders nothing", async () => {
+    const { openMediaFile } = await import("./media");
+    const { uploadFromPath } = await import("@/tests/factories");
+    const { makeFixtureDir } = await import("@/tests/media-fixtures");
+    const media = makeFixtureDir();
+    try {
+      const owner = await makeUser();
+      const cover = await uploadFromPath(owner.viewer, media.png("team-cover.png", 1400));
+      const other = await uploadFromPath(owner.viewer, media.png("private-photo.png", 1500));
+      const podcast = await makePodcast(owner.viewer, { title: "Covered Show", coverFileId: cover.id });
+      const [editor, outsider] = [await makeUser(), await makeUser()];
+      const { id: editorId } = await addMember(owner.viewer, podcast.id, editor, "editor");
+      expect((await openMediaFile(editor.viewer, cover.id)).size).toBeGreaterThan(0);
+      await expect(openMediaFile(editor.viewer, other.id)).rejects.toMatchObject({ code: "not_found" });
+      await expect(openMediaFile(outsider.viewer, cover.id)).rejects.toMatchObject({ code: "not_found" });
+      await removeMember(owner.viewer, podcast.id, editorId);
+      await expect(openMediaFile(editor.viewer, cover.id)).rejects.toMatchObject({ code: "not_found" });
+    } finally {
+      media.cleanup();
+    }
+  });
+});
+
 describe("roles", () => {
   it("removing a member takes effect on their next request; a role change too", async () => {
     const { owner, podcast } = await team();
