@@ -127,6 +127,7 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
 
   for (const e of episodes) {
     const notes = sanitizedNotes(e.description);
+    const enclosureUrl = withPrefix(podcast.enclosurePrefix, urls.audio(base, podcast.slug, e.slug));
     const item = [
       el("title", null, e.title),
       el("itunes:title", null, e.title),
@@ -137,8 +138,30 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
       el("link", null, urls.episode(base, podcast.slug, e.slug)),
       el("guid", { isPermaLink: "false" }, e.guid),
       el("pubDate", null, e.publishedAt.toUTCString()),
-      el("enclosure", { url: withPrefix(podcast.enclosurePrefix, urls.audio(base, podcast.slug, e.slug)), length: String(e.audio.sizeBytes), type: enclosureType(e.audio.mimeType) }),
+      el("enclosure", { url: enclosureUrl, length: String(e.audio.sizeBytes), type: enclosureType(e.audio.mimeType) }),
     );
+    if (podcast.opusRendition && e.opus) {
+      // Podcasting 2.0 renditions: the enclosure itself, marked default (the preferred file, the
+      // same as <enclosure>), then the Opus file; both behind the analytics prefix.
+      const opusUrl = withPrefix(podcast.enclosurePrefix, urls.opus(base, podcast.slug, e.slug));
+      const seconds = e.durationSeconds ?? 0;
+      item.push(
+        el("podcast:alternateEnclosure", { type: enclosureType(e.audio.mimeType), length: String(e.audio.sizeBytes), title: e.audio.mimeType === "audio/mpeg" ? "MP3" : "AAC", default: "true" }, null, el("podcast:source", { uri: enclosureUrl })),
+        el(
+          "podcast:alternateEnclosure",
+          {
+            type: "audio/opus",
+            length: String(e.opus.sizeBytes),
+            // Bits per second (the namespace's unit), averaged over the file: Opus is VBR.
+            ...(seconds > 0 ? { bitrate: String(Math.round((e.opus.sizeBytes * 8) / seconds)) } : {}),
+            title: "Opus",
+            codecs: "opus",
+          },
+          null,
+          el("podcast:source", { uri: opusUrl }),
+        ),
+      );
+    }
     if (e.durationSeconds != null) item.push(el("itunes:duration", null, String(Math.round(e.durationSeconds))));
     if (e.episodeNumber != null) item.push(el("itunes:episode", null, String(e.episodeNumber)));
     if (e.seasonNumber != null) item.push(el("itunes:season", null, String(e.seasonNumber)));
@@ -192,7 +215,7 @@ export function lastModified(podcast: PublicPodcast, episodes: PublicEpisode[]):
 }
 
 // Part of every ETag: change it when the same data would make different XML (a new tag, say).
-const FEED_FORMAT_VERSION = "3";
+const FEED_FORMAT_VERSION = "4";
 
 /**
  * A strong ETag for the feed, from the podcast row alone: its feed version changes with every

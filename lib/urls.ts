@@ -28,6 +28,8 @@ export const urls = {
   oembed: (base: string, pageUrl: string) => `${base}/api/oembed?url=${encodeURIComponent(pageUrl)}&format=json`,
   /** The enclosure: stable for the episode's life (the GUID stays; the bytes may be re-mastered). */
   audio: (base: string, slug: string, episodeSlug: string) => `${base}/p/${slug}/${episodeSlug}/audio.mp3`,
+  /** The Opus rendition (podcast:alternateEnclosure), stable like the enclosure. */
+  opus: (base: string, slug: string, episodeSlug: string) => `${base}/p/${slug}/${episodeSlug}/audio.opus`,
   episodeCover: (base: string, slug: string, episodeSlug: string, mimeType: string) =>
     `${base}/p/${slug}/${episodeSlug}/cover.${ext(mimeType)}`,
   waveform: (base: string, slug: string, episodeSlug: string) => `${base}/p/${slug}/${episodeSlug}/waveform.json`,

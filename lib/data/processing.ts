@@ -404,28 +404,28 @@ export async function completeProcessing(
       await bumpFeedVersionOfEpisode(tx, episode.id);
       recorded = true;
     });
-    // The replaced rendition belongs to no episode now: a library file nobody chose, so removed.
-    if (previousOpusId) await removeUnusedRendition(previousOpusId);
+    // The replaced rendition belongs to no episode now: a library file nobody chose, so it goes
+    // (row, then object), unless an episode still lists it. Only what processing made (out/…):
+    // an Opus file the podcaster uploaded stays theirs. The feed never showed an unlisted file.
+    if (previousOpusId) {
+      const fileId = previousOpusId;
+      try {
+        const [used] = await db.select({ id: tables.episodes.id }).from(tables.episodes).where(eq(tables.episodes.opusFileId, fileId)).limit(1);
+        const [file] = used
+          ? []
+          : await db
+              .delete(tables.mediaFiles)
+              .where(and(eq(tables.mediaFiles.id, fileId), eq(tables.mediaFiles.mimeType, OPUS_MIME_TYPE), like(tables.mediaFiles.storageKey, "out/%")))
+              .returning({ storageKey: tables.mediaFiles.storageKey });
+        if (file) await getStorage().delete(file.storageKey);
+      } catch (err) {
+        log.warn("could not remove a superseded Opus rendition", { err, fileId });
+      }
+    }
   }
   // After the commit: an identical file was reused, or the processing ended without this master.
   await discardProcessingOutput(processingId);
   return recorded;
-}
-
-/** Deletes a superseded Opus rendition (row, then object) unless an episode still lists it. Idempotent. */
-async function removeUnusedRendition(fileId: string): Promise<void> {
-  try {
-    const [used] = await db.select({ id: tables.episodes.id }).from(tables.episodes).where(eq(tables.episodes.opusFileId, fileId)).limit(1);
-    if (used) return;
-    const [file] = await db
-      .delete(tables.mediaFiles)
-      // Only what processing made (out/…): an Opus file the podcaster uploaded stays theirs.
-      .where(and(eq(tables.mediaFiles.id, fileId), eq(tables.mediaFiles.mimeType, OPUS_MIME_TYPE), like(tables.mediaFiles.storageKey, "out/%")))
-      .returning({ storageKey: tables.mediaFiles.storageKey });
-    if (file) await getStorage().delete(file.storageKey);
-  } catch (err) {
-    log.warn("could not remove a superseded Opus rendition", { err, fileId });
-  }
 }
 
 /**
