@@ -325,7 +325,6 @@ export async function completeProcessing(
     const now = new Date();
     const fileId = newId();
     const opusId = newId();
-    let previousOpusId: string | null = null;
     await transaction(async (tx) => {
       // Still running (not cancelled meanwhile)? On PostgreSQL this also locks the row until the commit.
       const [active] = await tx
@@ -383,7 +382,6 @@ export async function completeProcessing(
           });
         }
       }
-      previousOpusId = episode.opusFileId;
       await tx
         .update(tables.episodeProcessing)
         .set({ status: "succeeded", progress: 1, step: "done", outputFileId, opusFileId, stats: result.stats, waveform: result.waveform, finishedAt: now, updatedAt: now })
@@ -404,27 +402,27 @@ export async function completeProcessing(
       await bumpFeedVersionOfEpisode(tx, episode.id);
       recorded = true;
     });
-    // The replaced rendition belongs to no episode now: a library file nobody chose, so it goes
-    // (row, then object), unless an episode still lists it. Only what processing made (out/…):
-    // an Opus file the podcaster uploaded stays theirs. The feed never showed an unlisted file.
-    if (previousOpusId) {
-      const fileId = previousOpusId;
-      try {
-        const [used] = await db.select({ id: tables.episodes.id }).from(tables.episodes).where(eq(tables.episodes.opusFileId, fileId)).limit(1);
-        const [file] = used
-          ? []
-          : await db
-              .delete(tables.mediaFiles)
-              .where(and(eq(tables.mediaFiles.id, fileId), eq(tables.mediaFiles.mimeType, OPUS_MIME_TYPE), like(tables.mediaFiles.storageKey, "out/%")))
-              .returning({ storageKey: tables.mediaFiles.storageKey });
-        if (file) await getStorage().delete(file.storageKey);
-      } catch (err) {
-        log.warn("could not remove a superseded Opus rendition", { err, fileId });
-      }
-    }
   }
   // After the commit: an identical file was reused, or the processing ended without this master.
   await discardProcessingOutput(processingId);
+  if (row && recorded) {
+    // Renditions this episode's earlier runs made and no episode lists any more (replaced by this
+    // run's, or by none): library files nobody chose, so they go — object first, then the row,
+    // so that a failure here leaves the row for the retried step to find. Only what processing
+    // made (out/…, recorded on a processing): an Opus file the podcaster uploaded stays theirs.
+    const made = await db
+      .select({ id: tables.mediaFiles.id, storageKey: tables.mediaFiles.storageKey })
+      .from(tables.episodeProcessing)
+      .innerJoin(tables.mediaFiles, eq(tables.mediaFiles.id, tables.episodeProcessing.opusFileId))
+      .where(and(eq(tables.episodeProcessing.episodeId, row.episodeId), like(tables.mediaFiles.storageKey, "out/%")));
+    const listed = made.length
+      ? await db.select({ id: tables.episodes.opusFileId }).from(tables.episodes).where(inArray(tables.episodes.opusFileId, made.map((m) => m.id)))
+      : [];
+    for (const file of made.filter((m) => !listed.some((l) => l.id === m.id))) {
+      await getStorage().delete(file.storageKey);
+      await db.delete(tables.mediaFiles).where(and(eq(tables.mediaFiles.id, file.id), eq(tables.mediaFiles.ownerId, row.ownerId)));
+    }
+  }
   return recorded;
 }
 

@@ -432,6 +432,9 @@ async function mixEncodeVerify(a: {
           // 10 for no difference a speech listener hears at 48-64 kbps.
           "-c:a", "libopus", "-b:a", `${a.opus.bitrateKbps}k`, "-compression_level", "5",
           ...opusMetadata(opts.tags),
+          // Bit-exact: no random Ogg stream serial, so the same programme gives the same bytes
+          // and processing again reuses the stored file, as it does the MP3.
+          "-fflags", "+bitexact", "-flags:a", "+bitexact",
           "-f", "ogg", `file:${opusPartial}`,
         ],
         { stdin: mix.stdout!, timeoutMs, signal: opts.signal, label: "opus" },
