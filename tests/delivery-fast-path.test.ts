@@ -1,7 +1,9 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import zlib from "node:zlib";
+import ffmpegInstaller from "@ffmpeg-installer/ffmpeg";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, tables } from "@/db";
@@ -9,7 +11,7 @@ import { utcDay } from "@/lib/analytics/days";
 import { getDownloadsReport } from "@/lib/data/analytics";
 import { setChapters, setTranscript } from "@/lib/data/episode-extras";
 import { AppServer } from "@/tests/app-server";
-import { makeEpisode, makePodcast, makePublishedEpisode, makeUser } from "@/tests/factories";
+import { makeEpisode, makePodcast, makePublishedEpisode, makeUser, uploadFromPath } from "@/tests/factories";
 
 /**
  * `npm start` answers feeds and enclosures before Next's router (lib/delivery/fast-path.ts); the
@@ -31,11 +33,16 @@ async function seedShow() {
   const second = await makePublishedEpisode(user.viewer, podcast.id, { title: "Two" });
   await setTranscript(user.viewer, second.id, { text: "1\n00:00:00,000 --> 00:00:01,000\nHi\n", format: "srt" });
   await setChapters(user.viewer, second.id, [{ startSeconds: 0, title: "Start" }]);
+  // An Opus rendition, as processing records one (audio.opus: the same delivery code).
+  const opusFile = path.join(process.env.DATA_DIR!, "fast-path-rendition.opus");
+  execFileSync(ffmpegInstaller.path, ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=d=4", "-ar", "48000", "-c:a", "libopus", "-b:a", "48k", "-f", "ogg", opusFile]);
+  const opus = await uploadFromPath(user.viewer, opusFile);
+  await db.update(tables.episodes).set({ opusFileId: opus.id }).where(eq(tables.episodes.id, ep.id));
   const draft = await makeEpisode(user.viewer, podcast.id, { title: "Draft" });
   const hidden = await makePodcast(user.viewer);
   const hiddenEp = await makePublishedEpisode(user.viewer, hidden.id);
   await db.update(tables.podcasts).set({ isPrivate: true }).where(eq(tables.podcasts.id, hidden.id));
-  return { user, podcast, ep, draft, hidden, hiddenEp };
+  return { user, podcast, ep, second, draft, hidden, hiddenEp, opusBytes: fs.readFileSync(opusFile) };
 }
 
 beforeAll(async () => {
@@ -97,9 +104,10 @@ function comparable(r: Raw) {
 
 describe("the fast path of npm start", () => {
   it("answers feeds and enclosures exactly as the Next routes do", async () => {
-    const { podcast, ep, draft, hidden, hiddenEp } = seed;
+    const { podcast, ep, draft, hidden, hiddenEp, second } = seed;
     const feed = `/p/${podcast.slug}/feed.xml`;
     const audio = `/p/${podcast.slug}/${ep.slug}/audio.mp3`;
+    const opus = `/p/${podcast.slug}/${ep.slug}/audio.opus`;
     const first = await request(fast.base, feed);
     expect(first.status).toBe(200);
     const etag = first.headers.etag!;
@@ -136,6 +144,12 @@ describe("the fast path of npm start", () => {
       ["GET", `/p/${podcast.slug}/${draft.slug}/audio.mp3`],
       ["GET", `/p/${hidden.slug}/${hiddenEp.slug}/audio.mp3`],
       ["GET", `/p/${podcast.slug}/nothing/audio.mp3`],
+      ["GET", opus],
+      ["HEAD", opus],
+      ["GET", opus, { range: "bytes=0-99" }],
+      ["GET", opus, { range: `bytes=${seed.opusBytes.length}-` }],
+      ["GET", `/p/${podcast.slug}/${draft.slug}/audio.opus`],
+      ["GET", `/p/${podcast.slug}/${second.slug}/audio.opus`],
     ];
     const audioEtag = (await request(fast.base, audio, "HEAD")).headers.etag!;
     probes.push(["GET", audio, { "if-none-match": audioEtag }], ["GET", audio, { range: "bytes=0-99", "if-range": audioEtag }]);
@@ -172,6 +186,11 @@ describe("the fast path of npm start", () => {
       "content-type": "audio/mpeg",
     });
     expect(ranged.body.equals(ep.audioBytes.subarray(0, 100))).toBe(true);
+    // The Opus rendition from the fast path: the same range rules, sent as audio/ogg.
+    const opusRanged = await request(fast.base, opus, "GET", { range: "bytes=10-109" });
+    expect(opusRanged.status).toBe(206);
+    expect(opusRanged.headers).toMatchObject({ "content-range": `bytes 10-109/${seed.opusBytes.length}`, "content-type": "audio/ogg", "accept-ranges": "bytes" });
+    expect(opusRanged.body.equals(seed.opusBytes.subarray(10, 110))).toBe(true);
     // Which path answered: only the fast path knows a gzip feed's length (Next streams it).
     const gz = { "accept-encoding": "gzip" };
     expect((await request(fast.base, feed, "GET", gz)).headers["content-length"]).toBeDefined();
