@@ -263,6 +263,7 @@ describe("processing again", () => {
     const body = { audioFileId: recording.id, options: { trimSilence: true } };
 
     const outputs: string[] = [];
+    const renditions: string[] = [];
     for (const round of [1, 2]) {
       const started = await call(processRoute.POST, { method: "POST", token, params, json: body });
       expect(started.status, `round ${round}: ${JSON.stringify(started.body)}`).toBe(202);
@@ -271,14 +272,17 @@ describe("processing again", () => {
       const shown = await call(episodeRoute.GET, { token, params });
       expect(shown.body).toMatchObject({ status: "ready", audioFileId: done.outputFileId });
       outputs.push(done.outputFileId!);
+      renditions.push(done.opusFileId!);
       expect(fs.existsSync(workDirFor(done.id))).toBe(false);
     }
-    // The same master both times: the second run reuses the stored file and leaves no copy behind.
+    // The same master both times: the second run reuses the stored file and leaves no copy behind;
+    // so does the (bit-exact) Opus rendition.
     expect(outputs[1]).toBe(outputs[0]);
+    expect(renditions[1]).toBe(renditions[0]);
     await waitForRunEnd((await getProcessing(user.viewer, episode.id))!.runId!);
     const key = await fileKey(outputs[0]!);
     expect((await getStorage().stat(key))?.size).toBeGreaterThan(1000);
-    expect(await storedOutputsOf(user.viewer.userId)).toEqual([key]);
+    expect((await storedOutputsOf(user.viewer.userId)).sort()).toEqual([key, await fileKey(renditions[0]!)].sort());
     // Nothing in storage that no file of any library points at (no leaked intermediates).
     const mediaRoot = path.join(getEnv().dataDir, "media");
     const known = new Set(await allStorageKeys());
