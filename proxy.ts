@@ -55,6 +55,6 @@ export const config = {
     // (their JSON answers still carry nosniff from lib/api/respond.ts). Feeds and enclosures too:
     // they are not pages, so they need no nonce, and send their own headers
     // (lib/delivery/, resourceSecurityHeaders) so that `npm start` can answer them before Next.
-    { source: "/((?!_next/static|_next/image|favicon.ico|api/v1/files|p/[^/]+/feed\\.xml$|p/[^/]+/[^/]+/audio\\.mp3$).*)" },
+    { source: "/((?!_next/static|_next/image|favicon.ico|api/v1/files|p/[^/]+/feed\\.xml$|p/[^/]+/[^/]+/audio\\.mp3$|p/[^/]+/[^/]+/audio\\.opus$).*)" },
   ],
 };
