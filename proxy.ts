@@ -56,6 +56,6 @@ export const config = {
     // they are not pages, so they need no nonce, and send their own headers
     // (lib/delivery/, resourceSecurityHeaders) so that `npm start` can answer them before Next;
     // subscribers' feeds and enclosures (/s/<token>/…) alike.
-    { source: "/((?!_next/static|_next/image|favicon.ico|api/v1/files|p/[^/]+/feed\\.xml$|p/[^/]+/[^/]+/audio\\.mp3$|s/[^/]+/feed\\.xml$|s/[^/]+/[^/]+/audio\\.mp3$).*)" },
+    { source: "/((?!_next/static|_next/image|favicon.ico|api/v1/files|p/[^/]+/feed\\.xml$|p/[^/]+/[^/]+/audio\\.mp3$|p/[^/]+/[^/]+/audio\\.opus$|s/[^/]+/feed\\.xml$|s/[^/]+/[^/]+/audio\\.mp3$|s/[^/]+/[^/]+/audio\\.opus$).*)" },
   ],
 };

@@ -3,7 +3,7 @@
  * (quiet −30, mid −20 and loud −12 LUFS speaker turns, 1–2 s pauses and an 8 s pause, pink noise
  * at about −60 dBFS, 50/60 Hz hum) with 10-second intro and outro through the real pipeline
  * (leveler, high-pass, edge trimming, intro/outro, MP3 128k + ID3 with cover and chapters,
- * verification, waveform), and in the same run the bare reference recipe (loudnorm measure pass;
+ * verification, waveform, and the Opus rendition: 64 kbps stereo Ogg from the same PCM), and in the same run the bare reference recipe (loudnorm measure pass;
  * apply pass with loudnorm linear and the measured values, concat, libmp3lame 128k CBR, ID3 with
  * cover and chapters). Prints wall times, realtime factors, their ratio, memory and the listener's
  * loudness figures (ebur128 on input and output), with the bundled ffmpeg and, when present,
@@ -62,6 +62,7 @@ type Figures = {
   leveler: string;
   listener: import("../lib/media/listener-meter").ListenerFigures;
   referenceListener: { integrated: number; truePeak: number; lra: number; spreadLu: number };
+  opus: { integrated: number; truePeak: number; sizeMb: number; mp3SizeMb: number };
   inputLufs: number;
   outputLufs: number;
   outputTp: number;
@@ -171,6 +172,7 @@ async function measureOne(label: string): Promise<void> {
       target: { integratedLufs: target, truePeakDbtp: ceiling },
       workDir: work,
       outputPath: path.join(work, "episode.mp3"),
+      opus: { outputPath: path.join(work, "episode.opus") },
       tags: {
         title: "Benchmark",
         album: "PodcastPro",
@@ -190,6 +192,7 @@ async function measureOne(label: string): Promise<void> {
     const input = meter(files.main);
     const listener = listenerFigures(input, master.outputPath, files.truth, toOutput);
     const ref = meter(path.join(work, "reference.mp3"));
+    const opus = meter(master.opus!.outputPath);
     const refTurns = listenerFigures(input, ref, files.truth, 10);
     const figures: Figures = {
       label,
@@ -208,6 +211,7 @@ async function measureOne(label: string): Promise<void> {
       leveler: plan.applied ? "applied" : plan.reason,
       listener,
       referenceListener: { integrated: ref.integrated, truePeak: ref.truePeak, lra: ref.lra, spreadLu: refTurns.output.spreadLu },
+      opus: { integrated: opus.integrated, truePeak: opus.truePeak, sizeMb: master.opus!.sizeBytes / 2 ** 20, mp3SizeMb: master.sizeBytes / 2 ** 20 },
       inputLufs: measured.loudness.integratedLufs,
       outputLufs: master.output.integratedLufs,
       outputTp: master.output.truePeakDbtp,
@@ -266,6 +270,10 @@ function print(f: Figures): void {
   console.log(
     `  speech turns: spread p5-p95 ${n(l.input.spreadLu)} -> ${n(l.output.spreadLu)} LU (<= 4), worst turn ${n(l.worstTurnLu)} LU from the median (<= 3), speakers vs the rest ${l.speakerOffsetLu.map(n).join(" / ")} LU (<= 2), 8 s pause noise ${n(l.pauseNoiseRiseBeyondSpeechDb)} dB beyond the speech gain (<= 6)`,
   );
+  const o = f.opus;
+  console.log(
+    `  Opus rendition: ${n(o.integrated)} LUFS (MP3 ${n(l.output.integrated)}, difference ${(o.integrated - l.output.integrated).toFixed(2)} LU, <= 0.5), true peak ${n(o.truePeak)} dBTP; ${o.sizeMb.toFixed(1)} MB (MP3 ${o.mp3SizeMb.toFixed(1)} MB)`,
+  );
   const r = f.referenceListener;
   console.log(`  reference output: ${n(r.integrated)} LUFS, ${n(r.truePeak)} dBTP, LRA ${n(r.lra)} LU, speech turns spread ${n(r.spreadLu)} LU`);
 }
@@ -281,6 +289,7 @@ function misses(f: Figures): string[] {
   if (l.worstTurnLu > 3) out.push("worst turn");
   if (l.speakerOffsetLu.some((x) => x > 2)) out.push("speaker offset");
   if (!(l.pauseNoiseRiseBeyondSpeechDb <= 6)) out.push("pause noise");
+  if (Math.abs(f.opus.integrated - l.output.integrated) > 0.5) out.push("Opus loudness");
   return out;
 }
 

@@ -35,6 +35,8 @@ export interface PodcastFormValues {
   introFileId?: string;
   outroFileId?: string;
   processing?: Partial<ProcessingOptions> | null;
+  /** Processing also writes an Opus rendition (edit form only). */
+  opusRendition?: boolean;
   listenLinks?: { platform: string; url: string }[];
   /** Podcasting 2.0 values (edit form only). */
   podcasting20?: Record<string, unknown>;
@@ -164,7 +166,7 @@ function MediaDefaults({
 }: {
   images: MediaChoice[];
   audio: MediaChoice[];
-  values: Record<string, unknown> & { coverFileId?: string; introFileId?: string; outroFileId?: string; processing?: Partial<ProcessingOptions> | null };
+  values: Record<string, unknown> & { coverFileId?: string; introFileId?: string; outroFileId?: string; processing?: Partial<ProcessingOptions> | null; opusRendition?: boolean };
   fields: Record<string, string>;
 }) {
   const p = { ...DEFAULT_PROCESSING, ...(values.processing ?? {}) };
@@ -205,6 +207,13 @@ function MediaDefaults({
         <CheckboxField label="Noise reduction" name="p.noiseReduction" defaultChecked={p.noiseReduction} />
         <CheckboxField label="Trim silence at start and end" name="p.trimSilence" defaultChecked={p.trimSilence} />
         <CheckboxField label="Shorten long pauses" name="p.shortenPauses" defaultChecked={p.shortenPauses} />
+        <CheckboxField
+          label="Also make an Opus version"
+          name="p.opusRendition"
+          defaultChecked={values.opusRendition !== false}
+          error={fields.opusRendition}
+          title="A smaller file (48 kbps mono, 64 kbps stereo) that apps can choose instead of the MP3. Made at each processing; off lists none in the feed."
+        />
         <input type="hidden" name="p.present" value="1" />
       </fieldset>
     </>

@@ -57,6 +57,7 @@ function feedLinks(base: string, slug: string, sub: FeedOptions["subscriber"]) {
       feed: urls.feed(base, slug),
       cover: (mime: string) => urls.cover(base, slug, mime),
       audio: (e: string) => urls.audio(base, slug, e),
+      opus: (e: string) => urls.opus(base, slug, e),
       episodeCover: (e: string, mime: string) => urls.episodeCover(base, slug, e, mime),
       transcript: (e: string, f: "srt" | "vtt") => urls.transcript(base, slug, e, f),
       chapters: (e: string) => urls.chapters(base, slug, e),
@@ -68,6 +69,7 @@ function feedLinks(base: string, slug: string, sub: FeedOptions["subscriber"]) {
     feed: subscriberUrls.feed(base, t),
     cover: (mime: string) => subscriberUrls.cover(base, t, mime),
     audio: (e: string) => subscriberUrls.audio(base, t, e),
+    opus: (e: string) => subscriberUrls.opus(base, t, e),
     episodeCover: (e: string, mime: string) => subscriberUrls.episodeCover(base, t, e, mime),
     transcript: (e: string, f: "srt" | "vtt") => subscriberUrls.transcript(base, t, e, f),
     chapters: (e: string) => subscriberUrls.chapters(base, t, e),
@@ -143,6 +145,7 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
 
   for (const e of episodes) {
     const notes = renderNotes(e.description);
+    const enclosureUrl = withPrefix(enclosurePrefix, link.audio(e.slug));
     const item = [
       el("title", null, e.title),
       el("itunes:title", null, e.title),
@@ -154,8 +157,30 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
     item.push(
       el("guid", { isPermaLink: "false" }, e.guid),
       el("pubDate", null, e.publishedAt.toUTCString()),
-      el("enclosure", { url: withPrefix(enclosurePrefix, link.audio(e.slug)), length: String(e.audio.sizeBytes), type: enclosureType(e.audio.mimeType) }),
+      el("enclosure", { url: enclosureUrl, length: String(e.audio.sizeBytes), type: enclosureType(e.audio.mimeType) }),
     );
+    if (podcast.opusRendition && e.opus) {
+      // Podcasting 2.0 renditions: the enclosure itself, marked default (the preferred file, the
+      // same as <enclosure>), then the Opus file; both behind the analytics prefix.
+      const opusUrl = withPrefix(enclosurePrefix, link.opus(e.slug));
+      const seconds = e.durationSeconds ?? 0;
+      item.push(
+        el("podcast:alternateEnclosure", { type: enclosureType(e.audio.mimeType), length: String(e.audio.sizeBytes), title: e.audio.mimeType === "audio/mpeg" ? "MP3" : "AAC", default: "true" }, null, el("podcast:source", { uri: enclosureUrl })),
+        el(
+          "podcast:alternateEnclosure",
+          {
+            type: "audio/opus",
+            length: String(e.opus.sizeBytes),
+            // Bits per second (the namespace's unit), averaged over the file: Opus is VBR.
+            ...(seconds > 0 ? { bitrate: String(Math.round((e.opus.sizeBytes * 8) / seconds)) } : {}),
+            title: "Opus",
+            codecs: "opus",
+          },
+          null,
+          el("podcast:source", { uri: opusUrl }),
+        ),
+      );
+    }
     if (e.durationSeconds != null) item.push(el("itunes:duration", null, String(Math.round(e.durationSeconds))));
     if (e.episodeNumber != null) item.push(el("itunes:episode", null, String(e.episodeNumber)));
     if (e.seasonNumber != null) item.push(el("itunes:season", null, String(e.seasonNumber)));

@@ -30,6 +30,8 @@ export const urls = {
   oembed: (base: string, pageUrl: string) => `${base}/api/oembed?url=${encodeURIComponent(pageUrl)}&format=json`,
   /** The enclosure: stable for the episode's life (the GUID stays; the bytes may be re-mastered). */
   audio: (base: string, slug: string, episodeSlug: string) => `${base}/p/${slug}/${episodeSlug}/audio.mp3`,
+  /** The Opus rendition (podcast:alternateEnclosure), stable like the enclosure. */
+  opus: (base: string, slug: string, episodeSlug: string) => `${base}/p/${slug}/${episodeSlug}/audio.opus`,
   episodeCover: (base: string, slug: string, episodeSlug: string, mimeType: string) =>
     `${base}/p/${slug}/${episodeSlug}/cover.${ext(mimeType)}`,
   waveform: (base: string, slug: string, episodeSlug: string) => `${base}/p/${slug}/${episodeSlug}/waveform.json`,
@@ -46,6 +48,7 @@ export const subscriberUrls = {
   feed: (base: string, token: string) => `${base}/s/${token}/feed.xml`,
   cover: (base: string, token: string, mimeType: string) => `${base}/s/${token}/cover.${ext(mimeType)}`,
   audio: (base: string, token: string, episodeSlug: string) => `${base}/s/${token}/${episodeSlug}/audio.mp3`,
+  opus: (base: string, token: string, episodeSlug: string) => `${base}/s/${token}/${episodeSlug}/audio.opus`,
   episodeCover: (base: string, token: string, episodeSlug: string, mimeType: string) => `${base}/s/${token}/${episodeSlug}/cover.${ext(mimeType)}`,
   chapters: (base: string, token: string, episodeSlug: string) => `${base}/s/${token}/${episodeSlug}/chapters.json`,
   transcript: (base: string, token: string, episodeSlug: string, format: "srt" | "vtt") => `${base}/s/${token}/${episodeSlug}/transcript.${format}`,

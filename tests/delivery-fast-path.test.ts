@@ -1,7 +1,9 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import zlib from "node:zlib";
+import ffmpegInstaller from "@ffmpeg-installer/ffmpeg";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, tables } from "@/db";
@@ -10,7 +12,7 @@ import { getDownloadsReport } from "@/lib/data/analytics";
 import { createSubscriber, revokeSubscriber } from "@/lib/data/subscribers";
 import { setChapters, setTranscript } from "@/lib/data/episode-extras";
 import { AppServer } from "@/tests/app-server";
-import { makeEpisode, makePodcast, makePublishedEpisode, makeUser } from "@/tests/factories";
+import { makeEpisode, makePodcast, makePublishedEpisode, makeUser, uploadFromPath } from "@/tests/factories";
 
 /**
  * `npm start` answers feeds and enclosures before Next's router (lib/delivery/fast-path.ts); the
@@ -32,6 +34,11 @@ async function seedShow() {
   const second = await makePublishedEpisode(user.viewer, podcast.id, { title: "Two" });
   await setTranscript(user.viewer, second.id, { text: "1\n00:00:00,000 --> 00:00:01,000\nHi\n", format: "srt" });
   await setChapters(user.viewer, second.id, [{ startSeconds: 0, title: "Start" }]);
+  // An Opus rendition, as processing records one (audio.opus: the same delivery code).
+  const opusFile = path.join(process.env.DATA_DIR!, "fast-path-rendition.opus");
+  execFileSync(ffmpegInstaller.path, ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=d=4", "-ar", "48000", "-c:a", "libopus", "-b:a", "48k", "-f", "ogg", opusFile]);
+  const opus = await uploadFromPath(user.viewer, opusFile);
+  await db.update(tables.episodes).set({ opusFileId: opus.id }).where(eq(tables.episodes.id, ep.id));
   const draft = await makeEpisode(user.viewer, podcast.id, { title: "Draft" });
   const hidden = await makePodcast(user.viewer);
   const hiddenEp = await makePublishedEpisode(user.viewer, hidden.id);
@@ -43,8 +50,8 @@ async function seedShow() {
   const revoked = await createSubscriber(user.viewer, hidden.id, { name: "Gone", email: "gone@example.com" }, base);
   await revokeSubscriber(user.viewer, hidden.id, revoked.id);
   const hiddenSubscriber = await createSubscriber(user.viewer, hidden.id, { name: "Member", email: "member@example.com" }, base);
-  const path = (url: string | null) => new URL(url!).pathname;
-  return { user, podcast, ep, draft, hidden, hiddenEp, bonus, subscriberFeed: path(subscriber.feedUrl), revokedFeed: path(revoked.feedUrl ?? `${base}/s/${"x".repeat(43)}/feed.xml`), hiddenSubscriberFeed: path(hiddenSubscriber.feedUrl) };
+  const pathOf = (url: string | null) => new URL(url!).pathname;
+  return { user, podcast, ep, second, draft, hidden, hiddenEp, bonus, opusBytes: fs.readFileSync(opusFile), subscriberFeed: pathOf(subscriber.feedUrl), revokedFeed: pathOf(revoked.feedUrl ?? `${base}/s/${"x".repeat(43)}/feed.xml`), hiddenSubscriberFeed: pathOf(hiddenSubscriber.feedUrl) };
 }
 
 beforeAll(async () => {
@@ -106,9 +113,10 @@ function comparable(r: Raw) {
 
 describe("the fast path of npm start", () => {
   it("answers feeds and enclosures exactly as the Next routes do", async () => {
-    const { podcast, ep, draft, hidden, hiddenEp, bonus, subscriberFeed, revokedFeed, hiddenSubscriberFeed } = seed;
+    const { podcast, ep, second, draft, hidden, hiddenEp, bonus, subscriberFeed, revokedFeed, hiddenSubscriberFeed } = seed;
     const feed = `/p/${podcast.slug}/feed.xml`;
     const audio = `/p/${podcast.slug}/${ep.slug}/audio.mp3`;
+    const opus = `/p/${podcast.slug}/${ep.slug}/audio.opus`;
     const first = await request(fast.base, feed);
     expect(first.status).toBe(200);
     const etag = first.headers.etag!;
@@ -156,6 +164,14 @@ describe("the fast path of npm start", () => {
       ["GET", hiddenSubscriberFeed.replace("feed.xml", `${hiddenEp.slug}/audio.mp3`), { range: "bytes=0-99" }],
       ["GET", revokedFeed.replace("feed.xml", `${hiddenEp.slug}/audio.mp3`)],
       ["GET", subscriberFeed.replace("feed.xml", `${draft.slug}/audio.mp3`)],
+      ["GET", opus],
+      ["HEAD", opus],
+      ["GET", opus, { range: "bytes=0-99" }],
+      ["GET", opus, { range: `bytes=${seed.opusBytes.length}-` }],
+      ["GET", `/p/${podcast.slug}/${draft.slug}/audio.opus`],
+      ["GET", `/p/${podcast.slug}/${second.slug}/audio.opus`],
+      ["GET", subscriberFeed.replace("feed.xml", `${ep.slug}/audio.opus`), { range: "bytes=0-99" }],
+      ["GET", revokedFeed.replace("feed.xml", `${hiddenEp.slug}/audio.opus`)],
     ];
     const audioEtag = (await request(fast.base, audio, "HEAD")).headers.etag!;
     probes.push(["GET", audio, { "if-none-match": audioEtag }], ["GET", audio, { range: "bytes=0-99", "if-range": audioEtag }]);
@@ -199,6 +215,11 @@ describe("the fast path of npm start", () => {
     expect(subFeed.body.toString()).toContain(`${PUBLIC_URL}${subscriberFeed.replace("feed.xml", `${bonus.slug}/audio.mp3`)}`);
     expect((await request(fast.base, `/p/${podcast.slug}/${bonus.slug}/audio.mp3`)).status).toBe(404);
     expect((await request(fast.base, revokedFeed)).status).toBe(404);
+    // The Opus rendition from the fast path: the same range rules, sent as audio/ogg.
+    const opusRanged = await request(fast.base, opus, "GET", { range: "bytes=10-109" });
+    expect(opusRanged.status).toBe(206);
+    expect(opusRanged.headers).toMatchObject({ "content-range": `bytes 10-109/${seed.opusBytes.length}`, "content-type": "audio/ogg", "accept-ranges": "bytes" });
+    expect(opusRanged.body.equals(seed.opusBytes.subarray(10, 110))).toBe(true);
     // Which path answered: only the fast path knows a gzip feed's length (Next streams it).
     const gz = { "accept-encoding": "gzip" };
     expect((await request(fast.base, feed, "GET", gz)).headers["content-length"]).toBeDefined();

@@ -103,6 +103,8 @@ export const podcasts = pgTable(
     processing: jsonb("processing").$type<Record<string, unknown>>(),
     // Analytics prefix (OP3, Podtrac…) put before every enclosure URL in the feed; null = none.
     enclosurePrefix: text("enclosure_prefix"),
+    // Mastering also writes an Opus rendition, listed as a podcast:alternateEnclosure (on by default).
+    opusRendition: boolean("opus_rendition").notNull().default(true),
     // Podcasting 2.0 (lib/validation/podcasting20.ts); null = none.
     funding: jsonb("funding").$type<{ url: string; label: string }[]>(),
     persons: jsonb("persons").$type<{ name: string; role: string; group: string; img?: string; href?: string }[]>(),
@@ -146,6 +148,8 @@ export const episodes = pgTable(
     publishAt: ts("publish_at"),
     publishedAt: ts("published_at"),
     audioFileId: text("audio_file_id").references(() => mediaFiles.id, { onDelete: "restrict" }),
+    // The Opus rendition of the same master (processing writes both); null = none.
+    opusFileId: text("opus_file_id").references(() => mediaFiles.id, { onDelete: "restrict" }),
     durationSeconds: integer("duration_seconds"),
     sizeBytes: bigint("size_bytes", { mode: "number" }),
     coverFileId: text("cover_file_id").references(() => mediaFiles.id, { onDelete: "restrict" }),
@@ -356,6 +360,7 @@ export const episodeProcessing = pgTable(
     introFileId: text("intro_file_id").references(() => mediaFiles.id, { onDelete: "set null" }),
     outroFileId: text("outro_file_id").references(() => mediaFiles.id, { onDelete: "set null" }),
     outputFileId: text("output_file_id").references(() => mediaFiles.id, { onDelete: "set null" }),
+    opusFileId: text("opus_file_id").references(() => mediaFiles.id, { onDelete: "set null" }),
     options: jsonb("options").$type<Record<string, unknown>>().notNull(),
     stats: jsonb("stats").$type<Record<string, unknown>>(),
     waveform: jsonb("waveform").$type<Record<string, unknown>>(),

@@ -103,6 +103,8 @@ export const podcasts = sqliteTable(
     processing: text("processing", { mode: "json" }).$type<Record<string, unknown>>(),
     // Analytics prefix (OP3, Podtrac…) put before every enclosure URL in the feed; null = none.
     enclosurePrefix: text("enclosure_prefix"),
+    // Mastering also writes an Opus rendition, listed as a podcast:alternateEnclosure (on by default).
+    opusRendition: integer("opus_rendition", { mode: "boolean" }).notNull().default(true),
     // Podcasting 2.0 (lib/validation/podcasting20.ts); null = none.
     funding: text("funding", { mode: "json" }).$type<{ url: string; label: string }[]>(),
     persons: text("persons", { mode: "json" }).$type<{ name: string; role: string; group: string; img?: string; href?: string }[]>(),
@@ -146,6 +148,8 @@ export const episodes = sqliteTable(
     publishAt: integer("publish_at", { mode: "timestamp_ms" }),
     publishedAt: integer("published_at", { mode: "timestamp_ms" }),
     audioFileId: text("audio_file_id").references(() => mediaFiles.id, { onDelete: "restrict" }),
+    // The Opus rendition of the same master (processing writes both); null = none.
+    opusFileId: text("opus_file_id").references(() => mediaFiles.id, { onDelete: "restrict" }),
     durationSeconds: integer("duration_seconds"),
     sizeBytes: integer("size_bytes"),
     coverFileId: text("cover_file_id").references(() => mediaFiles.id, { onDelete: "restrict" }),
@@ -358,6 +362,7 @@ export const episodeProcessing = sqliteTable(
     introFileId: text("intro_file_id").references(() => mediaFiles.id, { onDelete: "set null" }),
     outroFileId: text("outro_file_id").references(() => mediaFiles.id, { onDelete: "set null" }),
     outputFileId: text("output_file_id").references(() => mediaFiles.id, { onDelete: "set null" }),
+    opusFileId: text("opus_file_id").references(() => mediaFiles.id, { onDelete: "set null" }),
     options: text("options", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     stats: text("stats", { mode: "json" }).$type<Record<string, unknown>>(),
     waveform: text("waveform", { mode: "json" }).$type<Record<string, unknown>>(),

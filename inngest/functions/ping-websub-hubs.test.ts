@@ -6,7 +6,7 @@ import { db, tables } from "@/db";
 import type { Executor } from "@/lib/jobs/executor";
 import { resetEnvForTests } from "@/lib/env";
 import { runsOf, waitFor } from "@/lib/jobs/test-kit";
-import { makeEpisode, makePodcast, makePublishedEpisode, makeUser } from "@/tests/factories";
+import { makeEpisode, makePodcast, makePublishedEpisode, makeUser, uploadFromPath } from "@/tests/factories";
 
 /**
  * WebSub through the real embedded executor: a hub on loopback counts the pings it gets, and
@@ -84,6 +84,44 @@ describe("WebSub hub pings", () => {
     await settledRuns(user.id, 5);
     expect(pingsOfShow()).toEqual(Array(5).fill(expected));
   }, 60_000);
+
+  it("reach the hub exactly once when a published episode is processed again (its enclosure changed), not for a draft", async () => {
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const { writeSpeechLikeWav } = await import("@/lib/media/test-signals");
+    const { getProcessing, startProcessing } = await import("@/lib/data/processing");
+    const user = await makeUser();
+    const podcast = await makePodcast(user.viewer);
+    const ep = await makePublishedEpisode(user.viewer, podcast.id);
+    const draft = await makeEpisode(user.viewer, podcast.id);
+    const wav = path.join(os.tmpdir(), `pp-websub-${podcast.slug}.wav`);
+    await writeSpeechLikeWav(wav, { seconds: 5, seed: 4, channels: 1, leadingSilence: 0.3, trailingSilence: 0.3 });
+    const recording = await uploadFromPath(user.viewer, wav);
+    const pingsOfShow = () => pings.filter((p) => p.includes(encodeURIComponent(`/p/${podcast.slug}/`)));
+    const processed = async (episodeId: string) => {
+      await startProcessing(user.viewer, episodeId, { audioFileId: recording.id });
+      const done = await waitFor(async () => {
+        const p = await getProcessing(user.viewer, episodeId);
+        return p && !["queued", "running"].includes(p.status) && p;
+      }, 90_000, "processing to end");
+      expect(done.status).toBe("succeeded");
+    };
+
+    // A draft is in no feed: processing it tells no one.
+    await processed(draft.id);
+    await executor!.idle();
+    expect(pingsOfShow()).toEqual([]);
+    expect(await runsOf("podcastpro-ping-websub-hubs").then((runs) => runs.filter((r) => r.userId === user.id))).toEqual([]);
+
+    // The published episode gets a new master: new enclosure length (and an Opus rendition).
+    const before = (await db.select().from(tables.episodes).where(eq(tables.episodes.id, ep.id)))[0]!;
+    await processed(ep.id);
+    const after = (await db.select().from(tables.episodes).where(eq(tables.episodes.id, ep.id)))[0]!;
+    expect(after.sizeBytes).not.toBe(before.sizeBytes);
+    await settledRuns(user.id, 1);
+    await executor!.idle();
+    expect(pingsOfShow()).toEqual([`POST application/x-www-form-urlencoded hub.mode=publish&hub.url=${encodeURIComponent(`http://podcasts.test/p/${podcast.slug}/feed.xml`)}`]);
+  }, 120_000);
 
   it("puts each hub in the feed as atom:link rel=hub", async () => {
     const user = await makeUser();

@@ -124,9 +124,10 @@ describe("faults while processing", () => {
     await startProcessing(user.viewer, episode.id, { audioFileId: recording.id });
     const done = await waitForEnd(user.viewer, episode.id);
     expect({ status: done.status, error: done.error }).toEqual({ status: "succeeded", error: null });
-    expect(failures).toBe(-1);
+    // Written again on the retry: the Opus rendition (first), then the master.
+    expect(failures).toBe(-2);
     const after = await getEpisode(user.viewer, episode.id);
-    expect(after).toMatchObject({ status: "ready", audioFileId: done.outputFileId });
+    expect(after).toMatchObject({ status: "ready", audioFileId: done.outputFileId, opusFileId: done.opusFileId });
     const [file] = await db.select().from(tables.mediaFiles).where((await import("drizzle-orm")).eq(tables.mediaFiles.id, done.outputFileId!));
     expect((await getStorage().stat(file!.storageKey))?.size).toBe(file!.sizeBytes);
     expect(after.sizeBytes).toBe(file!.sizeBytes);
@@ -163,8 +164,11 @@ describe("faults while processing", () => {
       "the run to end",
     );
     expect(run.status).toBe("completed");
-    expect(failures).toBe(-1);
+    // The retry removes both copies: the master's and the Opus rendition's.
+    expect(failures).toBe(-2);
     expect(again.outputFileId).toBe(first.outputFileId);
+    // The Opus rendition is bit-exact too: the same file again, nothing superseded.
+    expect(again.opusFileId).toBe(first.opusFileId);
     expect(await getEpisode(user.viewer, episode.id)).toMatchObject({ status: "ready", audioFileId: first.outputFileId });
     expect(await strayOutputs()).toEqual([]);
   }, 120_000);

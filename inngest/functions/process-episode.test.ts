@@ -3,10 +3,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import ffmpegInstaller from "@ffmpeg-installer/ffmpeg";
+import ffprobeInstaller from "@ffprobe-installer/ffprobe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getEpisode } from "@/lib/data/episodes";
 import { openMediaFile } from "@/lib/data/media";
-import { cancelProcessing, getProcessing, startProcessing, sweepWorkDirs, workDirFor } from "@/lib/data/processing";
+import { cancelProcessing, getProcessing, opusKeyFor, startProcessing, sweepWorkDirs, workDirFor } from "@/lib/data/processing";
 import { startJobs } from "@/lib/jobs/start";
 import { waitFor } from "@/lib/jobs/test-kit";
 import { listenerFigures } from "@/lib/media/listener-meter";
@@ -39,6 +40,14 @@ function measure(file: string) {
   );
   const num = (re: RegExp) => Number(re.exec(out)?.[1]);
   return { integrated: num(/I:\s+(-?[\d.]+) LUFS/), truePeak: num(/Peak:\s+(-?[\d.]+) dBFS/) };
+}
+
+/** The first audio stream and the container as ffprobe sees them. */
+function probe(file: string): { codec_name: string; sample_rate: string; channels: number; duration: number } {
+  const out = execFileSync(ffprobeInstaller.path, ["-v", "error", "-show_streams", "-show_format", "-select_streams", "a:0", "-of", "json", file], { encoding: "utf8" });
+  const j = JSON.parse(out) as { streams: Record<string, string | number>[]; format: { duration: string } };
+  const st = j.streams[0]!;
+  return { codec_name: String(st.codec_name), sample_rate: String(st.sample_rate), channels: Number(st.channels), duration: Number(j.format.duration) };
 }
 
 async function waitForEnd(viewer: Viewer, episodeId: string, timeoutMs = 90_000) {
@@ -113,6 +122,29 @@ describe("process-episode", () => {
     expect(tags.common).toMatchObject({ title: "Levels", album: "Loud Enough", artist: "Ada" });
     expect(tags.common.track.no).toBe(3);
     expect(fs.existsSync(workDirFor(done.id))).toBe(false);
+
+    // The Opus rendition (on by default): same programme, Ogg Opus at 48 kHz, as loud as the MP3.
+    expect(after.opusFileId).toBe(done.opusFileId);
+    const opus = await getStorage().localPath(await fileKey(after.opusFileId!));
+    expect(probe(opus)).toMatchObject({ codec_name: "opus", sample_rate: "48000", channels: 2 });
+    expect(Math.abs(measure(opus).integrated - level.integrated)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(probe(opus).duration - after.durationSeconds!)).toBeLessThanOrEqual(1);
+    expect((done.stats as { opus: { bitrateKbps: number } }).opus.bitrateKbps).toBe(64);
+  }, 120_000);
+
+  it("writes no Opus rendition when the podcast turns renditions off", async () => {
+    const user = await makeUser();
+    const wav = path.join(dir, "short.wav");
+    await writeSpeechLikeWav(wav, { seconds: 6, seed: 9, channels: 1, leadingSilence: 0.5, trailingSilence: 0.5 });
+    const recording = await upload(user.viewer, wav);
+    const podcast = await makePodcast(user.viewer, { opusRendition: false });
+    const episode = await makeEpisode(user.viewer, podcast.id);
+    await startProcessing(user.viewer, episode.id, { audioFileId: recording.id });
+    const done = await waitForEnd(user.viewer, episode.id);
+    expect(done.status).toBe("succeeded");
+    expect(done.opusFileId).toBeNull();
+    expect((await getEpisode(user.viewer, episode.id)).opusFileId).toBeNull();
+    expect(await getStorage().stat(opusKeyFor(done.id))).toBeNull();
   }, 120_000);
 
   it("levels quiet, mid and loud speakers to one loudness on target in one encode, and reports it (issue 11)", async () => {
@@ -131,6 +163,10 @@ describe("process-episode", () => {
 
     const l = listenerFigures(wav, mp3, truth);
     expect(Math.abs(l.output.integrated - -16)).toBeLessThanOrEqual(0.5);
+    // The leveler pre-compensates the MP3 codec's loss; the Opus rendition still matches the MP3.
+    const opus = await getStorage().localPath(await fileKey(after.opusFileId!));
+    expect(probe(opus)).toMatchObject({ codec_name: "opus", sample_rate: "48000" });
+    expect(Math.abs(measure(opus).integrated - measure(mp3).integrated)).toBeLessThanOrEqual(0.5);
     expect(l.output.truePeak).toBeLessThanOrEqual(-1);
     expect(l.output.lra).toBeLessThanOrEqual(6);
     expect(l.input.spreadLu).toBeGreaterThan(14);
@@ -227,6 +263,7 @@ describe("processing again", () => {
     const body = { audioFileId: recording.id, options: { trimSilence: true } };
 
     const outputs: string[] = [];
+    const renditions: string[] = [];
     for (const round of [1, 2]) {
       const started = await call(processRoute.POST, { method: "POST", token, params, json: body });
       expect(started.status, `round ${round}: ${JSON.stringify(started.body)}`).toBe(202);
@@ -235,14 +272,17 @@ describe("processing again", () => {
       const shown = await call(episodeRoute.GET, { token, params });
       expect(shown.body).toMatchObject({ status: "ready", audioFileId: done.outputFileId });
       outputs.push(done.outputFileId!);
+      renditions.push(done.opusFileId!);
       expect(fs.existsSync(workDirFor(done.id))).toBe(false);
     }
-    // The same master both times: the second run reuses the stored file and leaves no copy behind.
+    // The same master both times: the second run reuses the stored file and leaves no copy behind;
+    // so does the (bit-exact) Opus rendition.
     expect(outputs[1]).toBe(outputs[0]);
+    expect(renditions[1]).toBe(renditions[0]);
     await waitForRunEnd((await getProcessing(user.viewer, episode.id))!.runId!);
     const key = await fileKey(outputs[0]!);
     expect((await getStorage().stat(key))?.size).toBeGreaterThan(1000);
-    expect(await storedOutputsOf(user.viewer.userId)).toEqual([key]);
+    expect((await storedOutputsOf(user.viewer.userId)).sort()).toEqual([key, await fileKey(renditions[0]!)].sort());
     // Nothing in storage that no file of any library points at (no leaked intermediates).
     const mediaRoot = path.join(getEnv().dataDir, "media");
     const known = new Set(await allStorageKeys());

@@ -10,6 +10,7 @@ import {
   failProcessing,
   isProcessingActive,
   loadProcessingJob,
+  opusKeyFor,
   reportProcessing,
   storeProcessingOutput,
   workDirFor,
@@ -17,6 +18,7 @@ import {
 import { AppError } from "@/lib/errors";
 import { MediaError, analyseRecording, inspectMedia, masterEpisode, measureRecording, planLeveling, type LevelPlan, type LoudnessStats } from "@/lib/media";
 import { getStorage } from "@/lib/storage";
+import { announceEpisodeChange, webSubHubs } from "@/lib/websub";
 import { targetLufs, type ProcessingOptions } from "@/lib/validation/processing";
 
 /** Where each stage sits in the run's overall progress (0–1). */
@@ -143,6 +145,8 @@ export const processEpisode = inngest.createFunction(
             chapters: job.episode.chapters ?? undefined,
           },
           cover: job.cover ? { key: job.cover.key, mimeType: job.cover.mimeType } : null,
+          // The podcast's renditions setting as it was when the run started.
+          opus: job.podcast.opusRendition,
         };
       }),
     );
@@ -208,17 +212,20 @@ export const processEpisode = inngest.createFunction(
               },
               workDir,
               outputPath: path.join(workDir, "episode.mp3"),
+              opus: inputs.opus ? { outputPath: path.join(workDir, "episode.opus") } : undefined,
               ...ctx,
             }),
           );
           // The waveform is small JSON (min/max pairs): it travels in the step result.
           const waveform = JSON.parse(await fsp.readFile(result.waveformPath, "utf8")) as Record<string, unknown>;
           const sha256 = await sha256File(result.outputPath);
-          const key = await storeProcessingOutput(processingId, result.outputPath);
+          const opus = result.opus ? { sha256: await sha256File(result.opus.outputPath), sizeBytes: result.opus.sizeBytes, bitrateKbps: result.opus.bitrateKbps } : null;
+          const key = await storeProcessingOutput(processingId, result.outputPath, { opus: result.opus?.outputPath });
           if (!key) return null;
           return {
             key,
             sha256,
+            opus: opus && { ...opus, key: opusKeyFor(processingId) },
             sizeBytes: result.sizeBytes,
             durationSeconds: result.durationSeconds,
             waveform,
@@ -237,16 +244,17 @@ export const processEpisode = inngest.createFunction(
     if (!mastered) return { skipped: "the processing was cancelled" };
 
     // Database only (and clean-up after the commit): safe to run again, on any instance.
-    await step.run("store result", () =>
+    const recorded = await step.run("store result", () =>
       inStep(async () => {
         await reportProcessing(processingId, { step: "store result", progress: STAGES["store result"][0] });
         const input: LoudnessStats = measured.loudness;
-        await completeProcessing(processingId, {
+        return completeProcessing(processingId, {
           key: mastered.key,
           sha256: mastered.sha256,
           sizeBytes: mastered.sizeBytes,
           durationSeconds: mastered.durationSeconds,
           waveform: mastered.waveform,
+          opus: mastered.opus ? { key: mastered.opus.key, sha256: mastered.opus.sha256, sizeBytes: mastered.opus.sizeBytes, channels: inputs.channels } : null,
           stats: {
             targetLufs: targetLufs(o),
             truePeakCeilingDbtp: o.truePeakDbtp,
@@ -260,10 +268,14 @@ export const processEpisode = inngest.createFunction(
             sourceDurationSeconds: inputs.source.durationSeconds,
             durationSeconds: mastered.durationSeconds,
             stepMs: { measure: measured.ms, master: mastered.ms },
+            ...(mastered.opus ? { opus: { bitrateKbps: mastered.opus.bitrateKbps, sizeBytes: mastered.opus.sizeBytes } } : {}),
           },
         });
       }),
     );
+    // A published episode's enclosure (and its length) changed: apps subscribed through a WebSub
+    // hub must hear of it. Its own step, so a retried store never pings twice.
+    if (recorded && webSubHubs().length > 0) await step.run("announce the feed change", () => inStep(() => announceEpisodeChange(event.data.episodeId)));
     return { durationSeconds: mastered.durationSeconds, output: mastered.output };
   },
 );

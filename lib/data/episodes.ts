@@ -32,6 +32,8 @@ export interface Episode {
   publishAt: Date | null;
   publishedAt: Date | null;
   audioFileId: string | null;
+  /** The Opus rendition of the audio (made by processing), or null. */
+  opusFileId: string | null;
   durationSeconds: number | null;
   sizeBytes: number | null;
   persons: NonNullable<EpisodeRow["persons"]>;
@@ -71,6 +73,7 @@ function toEpisode(row: EpisodeRow): Episode {
     publishAt: row.publishAt,
     publishedAt: row.publishedAt,
     audioFileId: row.audioFileId,
+    opusFileId: row.opusFileId,
     sizeBytes: row.sizeBytes,
     persons: row.persons ?? [],
     soundbites: row.soundbites ?? [],

@@ -15,7 +15,7 @@ import { removeTranscript, setChapters, setTranscript } from "./episode-extras";
 import { deleteMediaFile, ingestUpload, renameMediaFile } from "./media";
 import { transferPodcast } from "./members";
 import { createPodcast, deletePodcast, updatePodcast } from "./podcasts";
-import { cancelProcessing, completeProcessing, failProcessing, startProcessing, storeProcessingOutput } from "./processing";
+import { cancelProcessing, completeProcessing, failProcessing, opusKeyFor, startProcessing, storeProcessingOutput } from "./processing";
 import { getPublicFeedVersion, getPublicPodcast, listPublishedEpisodes } from "./public";
 import { publishEpisode, publishScheduledEpisode, unpublishEpisode } from "./publishing";
 
@@ -55,6 +55,13 @@ async function across(slug: string, mutate: () => Promise<unknown>) {
 async function mp3(seconds: number): Promise<{ file: string; sha256: string; size: number }> {
   const file = path.join(os.tmpdir(), `pp-feed-version-${crypto.randomUUID()}.mp3`);
   execFileSync(ffmpeg(), ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", `sine=frequency=440:duration=${seconds}`, "-c:a", "libmp3lame", "-b:a", "64k", file]);
+  const data = fs.readFileSync(file);
+  return { file, sha256: crypto.createHash("sha256").update(data).digest("hex"), size: data.length };
+}
+
+async function opusFile(seconds: number): Promise<{ file: string; sha256: string; size: number }> {
+  const file = path.join(os.tmpdir(), `pp-feed-version-${crypto.randomUUID()}.opus`);
+  execFileSync(ffmpeg(), ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", `sine=frequency=330:duration=${seconds}`, "-ar", "48000", "-c:a", "libopus", "-b:a", "48k", "-f", "ogg", file]);
   const data = fs.readFileSync(file);
   return { file, sha256: crypto.createHash("sha256").update(data).digest("hex"), size: data.length };
 }
@@ -99,6 +106,20 @@ const cases: Record<string, Case[]> = {
     { alters: true, run: async () => { const s = await show(); return across(s.slug, () => updatePodcast(s.viewer, s.podcast.id, { copyright: "© Somebody else" })); } },
     // A show made private has no public feed any more (and its subscribers' feeds are rebuilt).
     { alters: true, run: async () => { const s = await show(); return across(s.slug, () => updatePodcast(s.viewer, s.podcast.id, { visibility: "private" })); } },
+    // Renditions off: the alternate enclosures leave the feed (and on again, come back).
+    {
+      alters: true,
+      run: async () => {
+        const s = await show();
+        const source = await upload(s.viewer, 2);
+        const id = await activeProcessing(s.user.id, s.ep.id, source.id);
+        const out = await mp3(5);
+        const opus = await opusFile(5);
+        const key = (await storeProcessingOutput(id, out.file, { opus: opus.file }))!;
+        await completeProcessing(id, { key, sha256: out.sha256, sizeBytes: out.size, durationSeconds: 5, stats: {}, waveform: null, opus: { key: opusKeyFor(id), sha256: opus.sha256, sizeBytes: opus.size, channels: 1 } });
+        return across(s.slug, () => updatePodcast(s.viewer, s.podcast.id, { opusRendition: false }));
+      },
+    },
   ],
   "podcasts.ts:deletePodcast": [{ alters: true, run: async () => { const s = await show(); return across(s.slug, () => deletePodcast(s.viewer, s.podcast.id)); } }],
   "members.ts:transferPodcast": [
@@ -199,6 +220,22 @@ const cases: Record<string, Case[]> = {
         const out = await mp3(5);
         const key = (await storeProcessingOutput(id, out.file))!;
         return across(s.slug, () => completeProcessing(id, { key, sha256: out.sha256, sizeBytes: out.size, durationSeconds: 5, stats: {}, waveform: null }));
+      },
+    },
+    {
+      alters: true, // with an Opus rendition stored beside it: podcast:alternateEnclosure appears
+      run: async () => {
+        const s = await show();
+        const source = await upload(s.viewer, 2);
+        const id = await activeProcessing(s.user.id, s.ep.id, source.id);
+        const out = await mp3(5);
+        const opus = await opusFile(5);
+        const key = (await storeProcessingOutput(id, out.file, { opus: opus.file }))!;
+        const result = await across(s.slug, () =>
+          completeProcessing(id, { key, sha256: out.sha256, sizeBytes: out.size, durationSeconds: 5, stats: {}, waveform: null, opus: { key: opusKeyFor(id), sha256: opus.sha256, sizeBytes: opus.size, channels: 1 } }),
+        );
+        expect((await snapshot(s.slug))!.xml).toContain('type="audio/opus"');
+        return result;
       },
     },
   ],

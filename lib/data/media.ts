@@ -230,11 +230,11 @@ async function fileUsage(fileId: string): Promise<string | null> {
     return `it is the ${role} of the podcast "${podcast.title}"`;
   }
   const [episode] = await db
-    .select({ title: tables.episodes.title })
+    .select({ title: tables.episodes.title, opus: tables.episodes.opusFileId })
     .from(tables.episodes)
-    .where(eq(tables.episodes.audioFileId, fileId))
+    .where(or(eq(tables.episodes.audioFileId, fileId), eq(tables.episodes.opusFileId, fileId)))
     .limit(1);
-  if (episode) return `it is the audio of the episode "${episode.title}"`;
+  if (episode) return `it is the ${episode.opus === fileId ? "Opus rendition" : "audio"} of the episode "${episode.title}"`;
   const ep = tables.episodeProcessing;
   const [running] = await db
     .select({ id: ep.id })

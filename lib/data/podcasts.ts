@@ -46,6 +46,8 @@ export interface Podcast {
   importedFromUrl: string | null;
   listenLinks: ListenLink[];
   enclosurePrefix: string | null;
+  /** Mastering also writes an Opus rendition, listed in the feed beside the MP3. */
+  opusRendition: boolean;
   funding: NonNullable<PodcastRow["funding"]>;
   persons: NonNullable<PodcastRow["persons"]>;
   podroll: NonNullable<PodcastRow["podroll"]>;
@@ -81,6 +83,7 @@ export function podcastFields(row: PodcastRow) {
     copyright: row.copyright,
     listenLinks: (row.listenLinks as ListenLink[] | null) ?? [],
     enclosurePrefix: row.enclosurePrefix,
+    opusRendition: row.opusRendition,
     funding: row.funding ?? [],
     persons: row.persons ?? [],
     podroll: row.podroll ?? [],

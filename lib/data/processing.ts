@@ -1,7 +1,7 @@
 import "server-only";
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, like } from "drizzle-orm";
 import { db, tables, type Db } from "@/db";
 import { transaction } from "@/db/tx";
 import { requireEpisodeRole, type PodcastRole } from "./access";
@@ -39,6 +39,8 @@ export interface Processing {
   introFileId: string | null;
   outroFileId: string | null;
   outputFileId: string | null;
+  /** The Opus rendition the run produced (when the podcast asks for renditions). */
+  opusFileId: string | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -60,6 +62,7 @@ function toProcessing(row: ProcessingRow): Processing {
     introFileId: row.introFileId,
     outroFileId: row.outroFileId,
     outputFileId: row.outputFileId,
+    opusFileId: row.opusFileId,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
@@ -84,6 +87,14 @@ export function outputKeyFor(processingId: string): string {
   if (!isUuid(processingId)) throw new Error("invalid processing id");
   return storageKeyFor("out", processingId);
 }
+
+/** Where a processing's Opus rendition is stored: beside its master, under the same id. */
+export function opusKeyFor(processingId: string): string {
+  return `${outputKeyFor(processingId)}.opus`;
+}
+
+/** The MIME type of an Opus rendition, as inspectMedia names an uploaded Ogg Opus file. */
+export const OPUS_MIME_TYPE = "audio/ogg; codecs=opus";
 
 /** The episode and its podcast, if the viewer has at least `need` on the podcast. */
 async function episodeFor(viewer: Viewer, episodeId: string, need: PodcastRole) {
@@ -279,18 +290,21 @@ export async function isProcessingActive(processingId: string): Promise<boolean>
 }
 
 /**
- * Moves a finished master from this machine's scratch space into storage under the
- * processing's output key, where the step that records it finds it on any instance. Returns
- * the key, or null when the processing was cancelled meanwhile (then nothing is kept).
+ * Moves a finished master (and its Opus rendition, if any) from this machine's scratch space
+ * into storage under the processing's output keys, where the step that records it finds them on
+ * any instance. Returns the master's key, or null when the processing was cancelled meanwhile
+ * (then nothing is kept).
  */
-export async function storeProcessingOutput(processingId: string, localFile: string): Promise<string | null> {
+export async function storeProcessingOutput(processingId: string, localFile: string, rendition?: { opus?: string }): Promise<string | null> {
   const key = outputKeyFor(processingId);
   const storage = getStorage();
+  const puts: [string, string, string][] = [[key, localFile, "audio/mpeg"]];
+  if (rendition?.opus) puts.unshift([opusKeyFor(processingId), rendition.opus, "audio/ogg"]);
   try {
-    await storage.putFile(key, localFile, { contentType: "audio/mpeg" });
+    for (const [k, file, contentType] of puts) await storage.putFile(k, file, { contentType });
   } catch (err) {
-    // No half-written object may stay behind; a retry writes the whole file again.
-    await storage.delete(key).catch(() => undefined);
+    // No half-written object may stay behind; a retry writes the whole files again.
+    for (const [k] of puts) await storage.delete(k).catch(() => undefined);
     // Retrying will not free space: fail now with a reason that blames the server.
     if (isDiskFull(err)) throw new AppError("unavailable", DISK_FULL_REASON, { cause: err });
     throw err;
@@ -305,20 +319,35 @@ export async function storeProcessingOutput(processingId: string, localFile: str
 /**
  * Records a stored master (`storeProcessingOutput`) as the episode's audio, in one transaction
  * of database calls only; storage is checked before and cleaned after. Safe to call twice: a
- * processing already recorded, or cancelled meanwhile, only has its leftovers removed.
+ * processing already recorded, or cancelled meanwhile, only has its leftovers removed. True
+ * when the processing's master is the episode's audio (now, or since an earlier call).
  */
 export async function completeProcessing(
   processingId: string,
-  result: { key: string; sha256: string; sizeBytes: number; durationSeconds: number; stats: Record<string, unknown>; waveform: Record<string, unknown> | null },
-): Promise<void> {
+  result: {
+    key: string;
+    sha256: string;
+    sizeBytes: number;
+    durationSeconds: number;
+    stats: Record<string, unknown>;
+    waveform: Record<string, unknown> | null;
+    /** The Opus rendition stored with the master (storeProcessingOutput), if one was made. */
+    opus?: { key: string; sha256: string; sizeBytes: number; channels: 1 | 2 } | null;
+  },
+): Promise<boolean> {
   if (result.key !== outputKeyFor(processingId)) throw new Error("completeProcessing: not this processing's output key");
+  if (result.opus && result.opus.key !== opusKeyFor(processingId)) throw new Error("completeProcessing: not this processing's Opus key");
   const [row] = await db.select().from(tables.episodeProcessing).where(eq(tables.episodeProcessing.id, processingId));
+  let recorded = row?.status === "succeeded";
   if (row && ACTIVE.includes(row.status)) {
     // The episode must never point at a missing file: a master lost since it was stored is our fault.
-    const stored = await getStorage().stat(result.key);
-    if (!stored || stored.size !== result.sizeBytes) throw new AppError("unavailable", LOST_OUTPUT_REASON);
+    for (const file of [result, ...(result.opus ? [result.opus] : [])]) {
+      const stored = await getStorage().stat(file.key);
+      if (!stored || stored.size !== file.sizeBytes) throw new AppError("unavailable", LOST_OUTPUT_REASON);
+    }
     const now = new Date();
     const fileId = newId();
+    const opusId = newId();
     await transaction(async (tx) => {
       // Still running (not cancelled meanwhile)? On PostgreSQL this also locks the row until the commit.
       const [active] = await tx
@@ -351,14 +380,42 @@ export async function completeProcessing(
           createdAt: now,
         });
       }
+      let opusFileId: string | null = null;
+      if (result.opus) {
+        const [sameOpus] = await tx
+          .select({ id: tables.mediaFiles.id })
+          .from(tables.mediaFiles)
+          .where(and(eq(tables.mediaFiles.ownerId, row.ownerId), eq(tables.mediaFiles.sha256, result.opus.sha256)));
+        opusFileId = sameOpus?.id ?? opusId;
+        if (!sameOpus) {
+          await tx.insert(tables.mediaFiles).values({
+            id: opusId,
+            ownerId: row.ownerId,
+            kind: "audio",
+            originalFilename: `${episode.slug}.opus`,
+            storageKey: result.opus.key,
+            mimeType: OPUS_MIME_TYPE,
+            sizeBytes: result.opus.sizeBytes,
+            sha256: result.opus.sha256,
+            durationSeconds: result.durationSeconds,
+            codec: "opus",
+            sampleRate: 48000,
+            channels: result.opus.channels,
+            createdAt: now,
+          });
+        }
+      }
       await tx
         .update(tables.episodeProcessing)
-        .set({ status: "succeeded", progress: 1, step: "done", outputFileId, stats: result.stats, waveform: result.waveform, finishedAt: now, updatedAt: now })
+        .set({ status: "succeeded", progress: 1, step: "done", outputFileId, opusFileId, stats: result.stats, waveform: result.waveform, finishedAt: now, updatedAt: now })
         .where(eq(tables.episodeProcessing.id, processingId));
       await tx
         .update(tables.episodes)
         .set({
           audioFileId: outputFileId,
+          // A run without a rendition (renditions turned off) leaves none: an old one would not
+          // be the same programme as the new master.
+          opusFileId,
           durationSeconds: Math.round(result.durationSeconds),
           sizeBytes: result.sizeBytes,
           status: episode.status === "processing" || episode.status === "failed" || episode.status === "draft" ? "ready" : episode.status,
@@ -366,20 +423,41 @@ export async function completeProcessing(
         })
         .where(eq(tables.episodes.id, episode.id));
       await bumpFeedVersionOfEpisode(tx, episode.id);
+      recorded = true;
     });
   }
   // After the commit: an identical file was reused, or the processing ended without this master.
   await discardProcessingOutput(processingId);
+  if (row && recorded) {
+    // Renditions this episode's earlier runs made and no episode lists any more (replaced by this
+    // run's, or by none): library files nobody chose, so they go — object first, then the row,
+    // so that a failure here leaves the row for the retried step to find. Only what processing
+    // made (out/…, recorded on a processing): an Opus file the podcaster uploaded stays theirs.
+    const made = await db
+      .select({ id: tables.mediaFiles.id, storageKey: tables.mediaFiles.storageKey })
+      .from(tables.episodeProcessing)
+      .innerJoin(tables.mediaFiles, eq(tables.mediaFiles.id, tables.episodeProcessing.opusFileId))
+      .where(and(eq(tables.episodeProcessing.episodeId, row.episodeId), like(tables.mediaFiles.storageKey, "out/%")));
+    const listed = made.length
+      ? await db.select({ id: tables.episodes.opusFileId }).from(tables.episodes).where(inArray(tables.episodes.opusFileId, made.map((m) => m.id)))
+      : [];
+    for (const file of made.filter((m) => !listed.some((l) => l.id === m.id))) {
+      await getStorage().delete(file.storageKey);
+      await db.delete(tables.mediaFiles).where(and(eq(tables.mediaFiles.id, file.id), eq(tables.mediaFiles.ownerId, row.ownerId)));
+    }
+  }
+  return recorded;
 }
 
 /**
- * Removes a processing's stored master unless it became a file of the library: after a failure,
- * a cancellation, or when an identical file was reused. Idempotent.
+ * Removes a processing's stored master and Opus rendition unless they became files of the
+ * library: after a failure, a cancellation, or when an identical file was reused. Idempotent.
  */
 export async function discardProcessingOutput(processingId: string): Promise<void> {
-  const key = outputKeyFor(processingId);
-  const [kept] = await db.select({ id: tables.mediaFiles.id }).from(tables.mediaFiles).where(eq(tables.mediaFiles.storageKey, key));
-  if (!kept) await getStorage().delete(key);
+  for (const key of [outputKeyFor(processingId), opusKeyFor(processingId)]) {
+    const [kept] = await db.select({ id: tables.mediaFiles.id }).from(tables.mediaFiles).where(eq(tables.mediaFiles.storageKey, key));
+    if (!kept) await getStorage().delete(key);
+  }
 }
 
 export const DISK_FULL_REASON =

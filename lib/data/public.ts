@@ -38,6 +38,8 @@ export interface PublicPodcast extends ReturnType<typeof podcastFields> {
 export interface PublicEpisode extends ReturnType<typeof episodeFields> {
   publishedAt: Date;
   audio: PublicFile & { sha256: string; storageKey: string; createdAt: Date };
+  /** The Opus rendition (listed only while the podcast's `opusRendition` is on). */
+  opus: (PublicFile & { sha256: string; storageKey: string; createdAt: Date }) | null;
   cover: PublicFile | null;
   chapters: { startSeconds: number; title: string }[] | null;
   transcriptFormat: "srt" | "vtt" | null;
@@ -110,10 +112,12 @@ function toPublicEpisodes(rows: EpisodeRow[], files: Awaited<ReturnType<typeof f
     const audio = row.audioFileId ? files.get(row.audioFileId) : undefined;
     if (!audio || !row.publishedAt) continue; // published episodes always have audio; be safe
     const cover = row.coverFileId ? files.get(row.coverFileId) : undefined;
+    const opus = row.opusFileId ? files.get(row.opusFileId) : undefined;
     out.push({
       ...episodeFields(row),
       publishedAt: row.publishedAt,
       audio: { ...publicFile(audio), sha256: audio.sha256, storageKey: audio.storageKey, createdAt: audio.createdAt },
+      opus: opus ? { ...publicFile(opus), sha256: opus.sha256, storageKey: opus.storageKey, createdAt: opus.createdAt } : null,
       cover: cover ? publicFile(cover) : null,
       chapters: row.chapters ?? null,
       transcriptFormat: row.transcript ? row.transcriptFormat : null,
@@ -129,13 +133,16 @@ function toPublicEpisodes(rows: EpisodeRow[], files: Awaited<ReturnType<typeof f
 // of a prepared one's rows (on SQLite the statement drizzle wrote runs on the driver directly).
 type Prepared<T> = { execute(values: Record<string, string>): Promise<T[]> | T[] };
 type Query = { prepare(name?: string): unknown; toSQL(): { sql: string; params: unknown[] } };
-const prepared = new WeakMap<object, { feedVersion: Prepared<{ id: string; feedVersion: string; movedToFeedUrl: string | null }>; enclosure: Prepared<Enclosure> }>();
+const prepared = new WeakMap<
+  object,
+  { feedVersion: Prepared<{ id: string; feedVersion: string; movedToFeedUrl: string | null }>; enclosure: Prepared<Enclosure>; opus: Prepared<Enclosure> }
+>();
 
 function queries() {
   const conn = getConnection();
   let q = prepared.get(conn);
   if (!q) {
-    const { podcasts: p, episodes: e, mediaFiles: f } = conn.tables;
+    const { podcasts: p } = conn.tables;
     const prepare = <T>(name: string, query: Query, fromRow: (row: unknown[]) => T): Prepared<T> => {
       if (conn.dialect === "postgres") return query.prepare(name) as Prepared<T>;
       const { sql: text, params } = query.toSQL();
@@ -152,40 +159,49 @@ function queries() {
           .where(and(eq(p.slug, sql.placeholder("slug")), eq(p.isPrivate, false))),
         ([id, feedVersion, movedToFeedUrl]) => ({ id: id as string, feedVersion: feedVersion as string, movedToFeedUrl: movedToFeedUrl as string | null }),
       ),
-      enclosure: prepare(
-        "public_enclosure",
-        conn.db
-          .select({
-            podcastId: p.id,
-            episodeId: e.id,
-            durationSeconds: e.durationSeconds,
-            audio: { id: f.id, storageKey: f.storageKey, mimeType: f.mimeType, sha256: f.sha256, createdAt: f.createdAt },
-          })
-          .from(e)
-          .innerJoin(p, eq(p.id, e.podcastId))
-          .innerJoin(f, eq(f.id, e.audioFileId))
-          .where(
-            and(
-              eq(p.slug, sql.placeholder("podcast")),
-              eq(p.isPrivate, false),
-              eq(e.slug, sql.placeholder("episode")),
-              eq(e.access, "public"),
-              eq(e.status, "published"),
-              isNotNull(e.publishedAt),
-            ),
-          ),
-        ([podcastId, episodeId, durationSeconds, id, storageKey, mimeType, sha256, createdAt]) => ({
-          podcastId: podcastId as string,
-          episodeId: episodeId as string,
-          durationSeconds: durationSeconds as number | null,
-          // A Date from pg; milliseconds from the raw SQLite row.
-          audio: { id: id as string, storageKey: storageKey as string, mimeType: mimeType as string, sha256: sha256 as string, createdAt: new Date(createdAt as number | Date) },
-        }),
-      ),
+      enclosure: prepare("public_enclosure", enclosureQuery("mp3"), fromEnclosureRow),
+      opus: prepare("public_opus_enclosure", enclosureQuery("opus"), fromEnclosureRow),
     };
     prepared.set(conn, q);
   }
   return q;
+
+  function enclosureQuery(rendition: "mp3" | "opus") {
+    const { podcasts: p, episodes: e, mediaFiles: f } = conn.tables;
+    return conn.db
+      .select({
+        podcastId: p.id,
+        episodeId: e.id,
+        durationSeconds: e.durationSeconds,
+        audio: { id: f.id, storageKey: f.storageKey, mimeType: f.mimeType, sha256: f.sha256, createdAt: f.createdAt },
+      })
+      .from(e)
+      .innerJoin(p, eq(p.id, e.podcastId))
+      .innerJoin(f, eq(f.id, rendition === "opus" ? e.opusFileId : e.audioFileId))
+      .where(
+        and(
+          eq(p.slug, sql.placeholder("podcast")),
+          eq(p.isPrivate, false),
+          eq(e.slug, sql.placeholder("episode")),
+          eq(e.access, "public"),
+          eq(e.status, "published"),
+          isNotNull(e.publishedAt),
+          // The Opus rendition only while the podcast lists renditions.
+          rendition === "opus" ? eq(p.opusRendition, true) : undefined,
+        ),
+      );
+  }
+}
+
+function fromEnclosureRow(row: unknown[]): Enclosure {
+  const [podcastId, episodeId, durationSeconds, id, storageKey, mimeType, sha256, createdAt] = row;
+  return {
+    podcastId: podcastId as string,
+    episodeId: episodeId as string,
+    durationSeconds: durationSeconds as number | null,
+    // A Date from pg; milliseconds from the raw SQLite row.
+    audio: { id: id as string, storageKey: storageKey as string, mimeType: mimeType as string, sha256: sha256 as string, createdAt: new Date(createdAt as number | Date) },
+  };
 }
 
 /** The id and feed version of a public podcast, by slug: all a feed's ETag needs (and where it moved, if it did). */
@@ -203,9 +219,12 @@ export interface Enclosure {
   audio: { id: string; storageKey: string; mimeType: string; sha256: string; createdAt: Date };
 }
 
-/** A published episode's enclosure, by slugs, in one query. */
-export async function getPublishedEnclosure(podcastSlug: string, episodeSlug: string): Promise<Enclosure> {
-  const [row] = await queries().enclosure.execute({ podcast: podcastSlug, episode: episodeSlug });
+/**
+ * A published episode's enclosure, by slugs, in one query: its MP3, or with `rendition: "opus"`
+ * its Opus rendition (not found while the podcast's renditions are off).
+ */
+export async function getPublishedEnclosure(podcastSlug: string, episodeSlug: string, rendition: "mp3" | "opus" = "mp3"): Promise<Enclosure> {
+  const [row] = await queries()[rendition === "opus" ? "opus" : "enclosure"].execute({ podcast: podcastSlug, episode: episodeSlug });
   if (!row) throw notFound("Episode");
   return row;
 }
@@ -238,7 +257,7 @@ async function publishedEpisodes(podcastId: string, access: "public" | "all", op
     .$dynamic();
   if (opts.limit) q = q.limit(opts.limit);
   const rows = await q;
-  const files = await filesById(rows.flatMap((r) => [r.audioFileId, r.coverFileId]));
+  const files = await filesById(rows.flatMap((r) => [r.audioFileId, r.opusFileId, r.coverFileId]));
   return toPublicEpisodes(rows, files);
 }
 
@@ -265,7 +284,7 @@ async function publishedEpisode(podcastId: string, episodeSlug: string, access: 
         access === "public" ? eq(tables.episodes.access, "public") : undefined,
       ),
     );
-  const files = await filesById(rows.flatMap((r) => [r.audioFileId, r.coverFileId]));
+  const files = await filesById(rows.flatMap((r) => [r.audioFileId, r.opusFileId, r.coverFileId]));
   const [episode] = toPublicEpisodes(rows, files);
   if (!episode) throw notFound("Episode");
   return episode;

@@ -54,9 +54,15 @@ export async function getSubscriberEpisode(token: string, episodeSlug: string): 
 }
 
 /** A published episode's enclosure, for the subscriber's audio URL. */
-export async function getSubscriberEnclosure(token: string, episodeSlug: string): Promise<Enclosure & { subscriberId: string }> {
+export async function getSubscriberEnclosure(token: string, episodeSlug: string, rendition: "mp3" | "opus" = "mp3"): Promise<Enclosure & { subscriberId: string }> {
   const { access, episode } = await getSubscriberEpisode(token, episodeSlug);
-  const audio = episode.audio;
+  let audio = episode.audio;
+  if (rendition === "opus") {
+    // The Opus rendition only while the podcast lists renditions (as on the public URL).
+    const podcast = await getPodcastForSubscribers(access.podcastId);
+    if (!podcast.opusRendition || !episode.opus) throw notFound("Episode");
+    audio = episode.opus;
+  }
   return {
     podcastId: access.podcastId,
     episodeId: episode.id,

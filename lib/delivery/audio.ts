@@ -14,31 +14,41 @@ import type { DeliveryAnswer, DeliveryRequest } from "./types";
 
 /**
  * The enclosure answer, shared by the Next route and `npm start`'s fast path: a published
- * episode's MP3 from storage with byte ranges (lib/http/ranges.ts). Each GET is handed to
+ * episode's MP3 (or its Opus rendition, `audio.opus`) from storage with byte ranges (lib/http/ranges.ts). Each GET is handed to
  * analytics without waiting (downloads are counted in the background). With object storage the
  * request is counted here, then redirected to a short-lived presigned URL (or the public CDN
  * base), which the player re-sends its Range to. Streamed here, the bytes that really went out
  * are counted, so a player that opens the whole file and stops after its metadata (a page with
  * <audio preload="metadata">) is no download.
  */
-export async function answerAudio(podcastSlug: string, episodeSlug: string, req: DeliveryRequest): Promise<DeliveryAnswer> {
-  return answerEnclosure(() => getPublishedEnclosure(podcastSlug, episodeSlug), req, "public, max-age=300");
+export async function answerAudio(podcastSlug: string, episodeSlug: string, req: DeliveryRequest, rendition: Rendition = "mp3"): Promise<DeliveryAnswer> {
+  return answerEnclosure(() => getPublishedEnclosure(podcastSlug, episodeSlug, rendition), req, "public, max-age=300", rendition);
 }
 
 /**
- * A subscriber's audio URL (/s/<token>/<episode>/audio.mp3): the same answer, for any published
- * episode of their show, counted for them; 404 once the token is revoked or rotated. Private to
- * the one listener, so no shared cache keeps it past a revocation.
+ * A subscriber's audio URL (/s/<token>/<episode>/audio.mp3 or .opus): the same answer, for any
+ * published episode of their show, counted for them; 404 once the token is revoked or rotated.
+ * Private to the one listener, so no shared cache keeps it past a revocation.
  */
-export async function answerSubscriberAudio(token: string, episodeSlug: string, req: DeliveryRequest): Promise<DeliveryAnswer> {
-  return answerEnclosure(() => getSubscriberEnclosure(token, episodeSlug), req, "private, max-age=300");
+export async function answerSubscriberAudio(token: string, episodeSlug: string, req: DeliveryRequest, rendition: Rendition = "mp3"): Promise<DeliveryAnswer> {
+  return answerEnclosure(() => getSubscriberEnclosure(token, episodeSlug, rendition), req, "private, max-age=300", rendition);
 }
 
-async function answerEnclosure(find: () => Promise<Enclosure & { subscriberId?: string }>, req: DeliveryRequest, cacheControl: string): Promise<DeliveryAnswer> {
+type Rendition = "mp3" | "opus";
+
+async function answerEnclosure(
+  find: () => Promise<Enclosure & { subscriberId?: string }>,
+  req: DeliveryRequest,
+  cacheControl: string,
+  rendition: Rendition,
+): Promise<DeliveryAnswer> {
   const security = resourceSecurityHeaders({ https: isHttpsRequest(req.header("x-forwarded-proto"), getEnv().PUBLIC_URL), embeddable: true });
   try {
     const enclosure = await find();
-    const file = await openStoredFile(enclosure.audio);
+    // Ogg Opus is sent as audio/ogg (RFC 7845), the type browsers' <audio> and apps recognise;
+    // "audio/opus" names the codec in the feed, where apps choose between renditions.
+    const stored = rendition === "opus" ? { ...enclosure.audio, mimeType: "audio/ogg" } : enclosure.audio;
+    const file = await openStoredFile(stored);
     const location = await deliveryUrl(enclosure.audio.storageKey, { contentType: file.contentType });
     const record = (served: { start: number; end: number } | null) =>
       recordDownload({

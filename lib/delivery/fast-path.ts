@@ -7,7 +7,7 @@ import { answerFeed, answerSubscriberFeed } from "./feed";
 import type { DeliveryAnswer, DeliveryRequest } from "./types";
 
 /**
- * `npm start`'s fast path: GET and HEAD of /p/<slug>/feed.xml and /p/<slug>/<episode>/audio.mp3
+ * `npm start`'s fast path: GET and HEAD of /p/<slug>/feed.xml and /p/<slug>/<episode>/audio.{mp3,opus}
  * are answered from the Node server's 'request' event, before Next's router, proxy and route
  * runtime — which cost a feed 304 some 20 ms of a core. The answers come from the same code as
  * the Next routes (lib/delivery/feed.ts, audio.ts), which stay for other hosts (Vercel) and
@@ -15,10 +15,10 @@ import type { DeliveryAnswer, DeliveryRequest } from "./types";
  * instrumentation.ts, like lib/http/content-length.ts; DELIVERY_FAST_PATH=off leaves it out.
  */
 const FEED = /^\/p\/([^/?#]+)\/feed\.xml(?:\?|$)/;
-const AUDIO = /^\/p\/([^/?#]+)\/([^/?#]+)\/audio\.mp3(?:\?|$)/;
+const AUDIO = /^\/p\/([^/?#]+)\/([^/?#]+)\/audio\.(mp3|opus)(?:\?|$)/;
 // A subscriber's own feed and enclosures (/s/<token>/…): the same answers, token checked each time.
 const SUBSCRIBER_FEED = /^\/s\/([^/?#]+)\/feed\.xml(?:\?|$)/;
-const SUBSCRIBER_AUDIO = /^\/s\/([^/?#]+)\/([^/?#]+)\/audio\.mp3(?:\?|$)/;
+const SUBSCRIBER_AUDIO = /^\/s\/([^/?#]+)\/([^/?#]+)\/audio\.(mp3|opus)(?:\?|$)/;
 
 const installed = Symbol.for("podcastpro.deliveryFastPath");
 
@@ -50,11 +50,11 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse): boolean {
     if (m) {
       answer = answerFeed(decodeURIComponent(m[1]!), deliveryRequest(req), { precompressed: true });
     } else if ((m = AUDIO.exec(url))) {
-      answer = answerAudio(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!), deliveryRequest(req));
+      answer = answerAudio(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!), deliveryRequest(req), m[3] as "mp3" | "opus");
     } else if ((m = SUBSCRIBER_FEED.exec(url))) {
       answer = answerSubscriberFeed(decodeURIComponent(m[1]!), deliveryRequest(req), { precompressed: true });
     } else if ((m = SUBSCRIBER_AUDIO.exec(url))) {
-      answer = answerSubscriberAudio(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!), deliveryRequest(req));
+      answer = answerSubscriberAudio(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!), deliveryRequest(req), m[3] as "mp3" | "opus");
     } else {
       return false;
     }

@@ -123,13 +123,19 @@ describe("processes started through fluent-ffmpeg", () => {
         target: { integratedLufs: -16 },
         workDir: f("work"),
         outputPath: f("out/episode.mp3"),
+        opus: { outputPath: f("out/episode.opus") },
+        tags: { title: "-i a title" },
       });
     });
     const ffprobes = invocations.filter((i) => i.tool === "ffprobe");
     const ffmpegs = invocations.filter((i) => i.tool === "ffmpeg");
-    // inspect: probe + decode; measureLoudness: 1; measureRecording: 1; master: intro measure + clean, mix, encode, verify.
+    // inspect: probe + decode; measureLoudness: 1; measureRecording: 1; master: intro measure + clean, mix, encode, verify, opus.
     expect(ffprobes).toHaveLength(1);
-    expect(ffmpegs).toHaveLength(1 + 1 + 1 + 5);
+    expect(ffmpegs).toHaveLength(1 + 1 + 1 + 6);
+    // The Opus rendition's encoder reads the mix's PCM from a pipe and writes one file:, its title one argument.
+    const opus = ffmpegs.find((i) => i.args.includes("libopus"))!;
+    expect(opus.args.at(-1)).toBe(`file:${f("out/episode.opus")}.partial`);
+    expect(opus.args).toEqual(expect.arrayContaining(["-metadata", "title=-i a title", "-c:a", "libopus", "-f", "ogg"]));
     // fluent-ffmpeg's own checks (-formats, -encoders) and its progress ffprobe never run.
     for (const { args } of invocations) expect(args.some((a) => ["-formats", "-encoders", "-codecs", "-filters"].includes(a))).toBe(false);
 

@@ -49,6 +49,11 @@ export type MasterOptions = {
   workDir: string;
   /** Where the tagged MP3 goes (written under a temporary name, then renamed). */
   outputPath: string;
+  /**
+   * Also write an Opus (Ogg) rendition of the same programme here: encoded from the very PCM the
+   * MP3 encoder reads (one decode, one mix), at 48 kHz, loudness-matched to the MP3.
+   */
+  opus?: { outputPath: string; bitrateKbps?: number };
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
 };
@@ -82,6 +87,8 @@ export type MasterResult = {
   /** Independent measurement of the encoded MP3 (ebur128 on the decoded file). */
   output: LoudnessStats;
   verification: { ok: true; attempts: 1 | 2; integratedErrorLu: number; truePeakMarginDb: number };
+  /** The Opus rendition, when asked for (MasterOptions.opus). */
+  opus?: { outputPath: string; sizeBytes: number; bitrateKbps: number };
   ms: number;
   ffmpegPeakRssBytes: number;
 };
@@ -118,6 +125,17 @@ export function chooseNormalisation(
 export function mp3LoudnessLossDb(bitrateKbps: number): number {
   return bitrateKbps >= 256 ? 0 : bitrateKbps >= 192 ? 0.25 : 0.45;
 }
+
+/** The Opus rendition's bitrate: 48 kbps mono, 64 kbps stereo (transparent for speech at those rates). */
+export function opusBitrateKbps(channels: 1 | 2): number {
+  return channels === 1 ? 48 : 64;
+}
+
+/**
+ * Opus's sample rate (libopus encodes 48, 24, 16, 12 or 8 kHz only; apps expect 48). The mix is at
+ * 44.1 kHz for the MP3, so the Opus branch resamples.
+ */
+export const OPUS_SAMPLE_RATE = 48_000;
 
 /** alimiter works on sample peaks; inter-sample peaks of speech at 44.1 kHz sit up to ~0.3 dB higher. */
 const INTERSAMPLE_MARGIN_DB = 0.3;
@@ -242,6 +260,8 @@ export async function masterEpisode(opts: MasterOptions): Promise<MasterResult> 
   let plan: Plan = { ...first, loudnormI: targetI, loudnormTp: internalTp, lra };
   const progress = throttleProgress(opts.onProgress);
   const encodedPath = path.join(opts.workDir, "encoded.mp3");
+  const opus = opts.opus ? { outputPath: opts.opus.outputPath, bitrateKbps: opts.opus.bitrateKbps ?? opusBitrateKbps(channels) } : undefined;
+  if (opus) await fsp.mkdir(path.dirname(opus.outputPath), { recursive: true });
   let peakRss = 0;
 
   for (let attempt = 1 as 1 | 2; ; attempt = 2) {
@@ -256,6 +276,7 @@ export async function masterEpisode(opts: MasterOptions): Promise<MasterResult> 
       crossfadeOut,
       expectedSeconds,
       encodedPath,
+      opus,
       onProgress: attempt === 1 ? progress : undefined,
     });
     peakRss = Math.max(peakRss, run.peakRss);
@@ -276,18 +297,20 @@ export async function masterEpisode(opts: MasterOptions): Promise<MasterResult> 
         encodes: attempt,
         output: run.output,
         verification: { ok: true, attempts: attempt, integratedErrorLu: round3(errorLu), truePeakMarginDb: round3(tpMargin) },
+        ...(opus ? { opus: { ...opus, sizeBytes: (await fsp.stat(opus.outputPath)).size } } : {}),
         ms: Date.now() - started,
         ffmpegPeakRssBytes: peakRss,
       };
     }
+    const removeOutputs = () => Promise.all([fsp.rm(encodedPath, { force: true }), opus && fsp.rm(opus.outputPath, { force: true })]);
     if (run.output.integratedLufs <= -69) {
       // Nothing loud enough to gate in (silence, or a few seconds left after trimming): no
       // correction can reach a target, and loudnorm's own ranges would be exceeded.
-      await fsp.rm(encodedPath, { force: true });
+      await removeOutputs();
       throw new MediaError("empty", "After clean-up there is no measurable speech or music left: the recording is silent or too short.");
     }
     if (attempt === 2) {
-      await fsp.rm(encodedPath, { force: true });
+      await removeOutputs();
       throw new MediaError(
         "verification",
         "The mastered episode missed the loudness target even after a correction.",
@@ -329,6 +352,7 @@ async function mixEncodeVerify(a: {
   crossfadeOut: number;
   expectedSeconds: number;
   encodedPath: string;
+  opus?: { outputPath: string; bitrateKbps: number };
   onProgress?: ProgressCallback;
 }): Promise<{
   output: LoudnessStats;
@@ -400,6 +424,30 @@ async function mixEncodeVerify(a: {
     ],
     { stdin: encode.stdout!, stdout: "pipe", timeoutMs, signal: opts.signal, label: "verify" },
   );
+  // The Opus rendition reads the same PCM as the MP3 encoder (Node pipes the mix's output to
+  // both), in a process of its own so the two encodes share the cores. LAME's loss is taken off
+  // first: the mix is pre-compensated for it, Opus keeps the level, and the two must match.
+  const opusPartial = a.opus ? `${a.opus.outputPath}.partial` : undefined;
+  const opusEncode = a.opus
+    ? startTool(
+        "ffmpeg",
+        [
+          ...COMMON_ARGS, "-v", "error",
+          ...rawInput("pipe:0", WORK_SAMPLE_RATE, channels),
+          "-af", `volume=${f2(-mp3LoudnessLossDb(a.bitrate))}dB,aresample=${OPUS_SAMPLE_RATE}`,
+          // VBR (libopus's default) at the nominal rate. Complexity 3: the bundled 2018 libopus
+          // spends 48 s of CPU on an hour of stereo at the default 10, 32 s at 3 (Debian's: 15 s
+          // at 5, 13 s at 3); at 48-64 kbps of speech the difference is not one a listener hears.
+          "-c:a", "libopus", "-b:a", `${a.opus.bitrateKbps}k`, "-compression_level", "3",
+          ...opusMetadata(opts.tags),
+          // Bit-exact: no random Ogg stream serial, so the same programme gives the same bytes
+          // and processing again reuses the stored file, as it does the MP3.
+          "-fflags", "+bitexact", "-flags:a", "+bitexact",
+          "-f", "ogg", `file:${opusPartial}`,
+        ],
+        { stdin: mix.stdout!, timeoutMs, signal: opts.signal, label: "opus" },
+      )
+    : undefined;
   const waveform = new WaveformBuilder(WORK_SAMPLE_RATE);
   const readWaveform = (async () => {
     for await (const chunk of verify.stdout! as AsyncIterable<Buffer>) waveform.push(chunk);
@@ -407,9 +455,10 @@ async function mixEncodeVerify(a: {
 
   let results;
   try {
-    results = await settlePipeline([clean.proc, mix, encode, verify], [clean.pump(mix.stdin!), readWaveform]);
+    results = await settlePipeline([clean.proc, mix, encode, verify, ...(opusEncode ? [opusEncode] : [])], [clean.pump(mix.stdin!), readWaveform]);
   } catch (err) {
     await fsp.rm(partial, { force: true });
+    if (opusPartial) await fsp.rm(opusPartial, { force: true });
     // The decoder failing is the recording's fault; anything else is ours (and retriable).
     if (err instanceof MediaError && err.code === "failed" && err.detail?.startsWith("clean up:")) {
       throw new MediaError("corrupt", "The recording could not be decoded to the end.", err.detail);
@@ -417,6 +466,7 @@ async function mixEncodeVerify(a: {
     throw err;
   }
   await fsp.rename(partial, a.encodedPath);
+  if (opusPartial) await fsp.rename(opusPartial, a.opus!.outputPath);
   const mode = plan.mode === "dynamic" ? (parseLoudnormType(results[1]!.log) ?? "dynamic") : plan.mode;
   const waveformPath = path.join(opts.workDir, "waveform.json");
   await fsp.writeFile(`${waveformPath}.partial`, JSON.stringify(waveform.toJson(opts.waveformPoints ?? 1500)));
@@ -430,6 +480,20 @@ async function mixEncodeVerify(a: {
     waveformPath,
     peakRss: Math.max(...results.map((r) => r.peakRssBytes)),
   };
+}
+
+/** Vorbis comments of the Opus file: the programme's names (its cover and chapters stay in the MP3). */
+function opusMetadata(tags: Id3Tags | undefined): string[] {
+  const out: string[] = [];
+  const add = (key: string, value: string | number | undefined) => {
+    // "key=value" is one argument: a value can never be read as an option of its own.
+    if (value !== undefined && value !== "") out.push("-metadata", `${key}=${String(value).replace(/[\r\n]+/g, " ")}`);
+  };
+  add("title", tags?.title);
+  add("album", tags?.album);
+  add("artist", tags?.artist);
+  add("date", tags?.year);
+  return out;
 }
 
 /** Tag + MP3 stream → output, via a temporary name. Returns the file's size. */

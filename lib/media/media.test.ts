@@ -29,6 +29,21 @@ function ffmpeg(...args: string[]) {
   execFileSync(ffmpegPaths().ffmpeg, ["-hide_banner", "-nostdin", "-v", "error", "-y", ...args]);
 }
 
+/** The first audio stream as ffprobe sees it (independent of our own inspect code). */
+function probeAudio(file: string): { codec_name: string; sample_rate: string; channels: number; format: string; bitRate: number; duration: number } {
+  const out = execFileSync(ffmpegPaths().ffprobe, ["-v", "error", "-show_streams", "-show_format", "-select_streams", "a:0", "-of", "json", file], { encoding: "utf8" });
+  const j = JSON.parse(out) as { streams: Record<string, string | number>[]; format: Record<string, string> };
+  const s = j.streams[0]!;
+  return {
+    codec_name: String(s.codec_name),
+    sample_rate: String(s.sample_rate),
+    channels: Number(s.channels),
+    format: j.format.format_name!,
+    bitRate: Number(j.format.bit_rate),
+    duration: Number(j.format.duration),
+  };
+}
+
 /** Independent measurement: ebur128 with true peak, straight from ffmpeg's summary. */
 function ebur128Summary(file: string): { i: number; tp: number } {
   const r = spawnSync(
@@ -187,6 +202,7 @@ describe("mastering", () => {
       },
       workDir: f("work"),
       outputPath: out,
+      opus: { outputPath: f("out/episode.opus") },
       waveformPoints: 500,
       onProgress: (p) => fractions.push(p),
     });
@@ -219,6 +235,15 @@ describe("mastering", () => {
     expect(Math.abs((meta.format.duration ?? 0) - expected)).toBeLessThan(0.15);
     expect(result.sizeBytes).toBe((await fsp.stat(out)).size);
 
+    // The Opus rendition: the same programme, Ogg Opus at 48 kHz, 64 kbps stereo, as loud as the MP3.
+    const opus = probeAudio(f("out/episode.opus"));
+    expect(opus).toMatchObject({ codec_name: "opus", sample_rate: "48000", channels: 2, format: "ogg" });
+    expect(result.opus).toEqual({ outputPath: f("out/episode.opus"), bitrateKbps: 64, sizeBytes: (await fsp.stat(f("out/episode.opus"))).size });
+    expect(Math.abs(opus.duration - expected)).toBeLessThan(0.15);
+    expect(Math.abs(ebur128Summary(f("out/episode.opus")).i - check.i)).toBeLessThanOrEqual(0.5);
+    expect((await parseFile(f("out/episode.opus"))).common).toMatchObject({ title: "Épisode 1", album: "Test Show", artist: "Ana" });
+    expect(fs.readdirSync(f("out")).filter((n) => n.endsWith(".partial"))).toEqual([]);
+
     // Waveform for the player.
     const wf = JSON.parse(await fsp.readFile(result.waveformPath, "utf8")) as WaveformJson;
     expect(wf.length).toBeGreaterThan(300);
@@ -242,6 +267,7 @@ describe("mastering", () => {
       target: { integratedLufs: -23, truePeakDbtp: -1, lraLu: 15 },
       workDir: f("work-mono"),
       outputPath: out,
+      opus: { outputPath: f("out/mono.opus") },
     });
     expect(result.normalisation.mode).toBe("linear");
     expect(result.normalisation.gainDb).toBeLessThan(0);
@@ -251,6 +277,10 @@ describe("mastering", () => {
     const meta = await parseFile(out);
     expect(meta.format.numberOfChannels).toBe(1);
     expect(meta.format.bitrate).toBe(96_000);
+    // The Opus rendition follows the MP3's channels: mono, 48 kbps.
+    expect(probeAudio(f("out/mono.opus"))).toMatchObject({ codec_name: "opus", sample_rate: "48000", channels: 1 });
+    expect(result.opus?.bitrateKbps).toBe(48);
+    expect(Math.abs(ebur128Summary(f("out/mono.opus")).i - check.i)).toBeLessThanOrEqual(0.5);
     // Pauses kept: only the edges were trimmed.
     expect(result.silenceRemovedSeconds).toBeLessThan(truth.leadingSilence + truth.trailingSilence);
 
@@ -303,6 +333,7 @@ describe("mastering", () => {
       target: { integratedLufs: -16 },
       workDir: f("work-bad"),
       outputPath: f("out/bad.mp3"),
+      opus: { outputPath: f("out/bad.opus") },
     }).then(
       () => undefined,
       (e: unknown) => e,
@@ -310,6 +341,8 @@ describe("mastering", () => {
     expect(err).toBeInstanceOf(MediaError);
     expect((err as MediaError).code).toBe("corrupt");
     expect(fs.existsSync(f("out/bad.mp3"))).toBe(false);
+    expect(fs.existsSync(f("out/bad.opus"))).toBe(false);
+    expect(fs.existsSync(f("out/bad.opus.partial"))).toBe(false);
   });
 
   it("measures a reference tone where BS.1770 says it is", async () => {

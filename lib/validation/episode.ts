@@ -63,6 +63,8 @@ export const episodeSchema = z.object({
   publishAt: z.iso.datetime().nullable(),
   publishedAt: z.iso.datetime().nullable(),
   audioFileId: z.string().nullable(),
+  /** The Opus rendition processing made of the audio (podcast:alternateEnclosure), or null. */
+  opusFileId: z.string().nullable(),
   durationSeconds: z.number().int().nullable(),
   sizeBytes: z.number().int().nullable(),
   persons: z.array(z.object({ name: z.string(), role: z.string(), group: z.string(), img: z.string().optional(), href: z.string().optional() })),

@@ -71,6 +71,8 @@ const podcastFields = {
   listenLinks: listenLinksSchema.default([]),
   /** Analytics prefix put before each enclosure URL in the feed (e.g. https://op3.dev/e/). */
   enclosurePrefix: enclosurePrefixSchema,
+  /** Renditions: processing also writes an Opus file, listed as podcast:alternateEnclosure. */
+  opusRendition: z.boolean({ error: "Must be true or false." }).default(true),
   /** Podcasting 2.0: funding, hosts and crew, podroll, txt records, location. */
   funding: podcast20Fields.funding.default([]),
   persons: podcast20Fields.persons.default([]),
@@ -112,6 +114,7 @@ export const updatePodcastSchema = z.strictObject({
   movedToFeedUrl: movedToFeedUrlSchema.optional(),
   listenLinks: listenLinksSchema.optional(),
   enclosurePrefix: enclosurePrefixSchema.optional(),
+  opusRendition: z.boolean({ error: "Must be true or false." }).optional(),
   funding: podcast20Fields.funding.optional(),
   persons: podcast20Fields.persons.optional(),
   podroll: podcast20Fields.podroll.optional(),
@@ -147,6 +150,7 @@ export const podcastSchema = z.object({
   importedFromUrl: z.string().nullable(),
   listenLinks: z.array(listenLinkSchema),
   enclosurePrefix: z.string().nullable(),
+  opusRendition: z.boolean(),
   funding: z.array(z.object({ url: z.string(), label: z.string() })),
   persons: z.array(personOutput),
   podroll: z.array(z.object({ feedGuid: z.string().optional(), feedUrl: z.string().optional() })),

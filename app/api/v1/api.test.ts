@@ -78,7 +78,7 @@ describe("REST API /api/v1", () => {
     });
     expect(created.status).toBe(201);
     expect(Object.keys(created.body).sort()).toEqual(
-      ["id", "slug", "title", "description", "author", "ownerName", "ownerEmail", "language", "category", "subcategory", "explicit", "type", "website", "copyright", "coverFileId", "introFileId", "outroFileId", "processing", "movedToFeedUrl", "importedFromUrl", "listenLinks", "enclosurePrefix", "funding", "persons", "podroll", "txt", "location", "visibility", "role", "createdAt", "updatedAt"].sort(),
+      ["id", "slug", "title", "description", "author", "ownerName", "ownerEmail", "language", "category", "subcategory", "explicit", "type", "website", "copyright", "coverFileId", "introFileId", "outroFileId", "processing", "movedToFeedUrl", "importedFromUrl", "listenLinks", "enclosurePrefix", "opusRendition", "funding", "persons", "podroll", "txt", "location", "visibility", "role", "createdAt", "updatedAt"].sort(),
     );
     expect(created.body).toMatchObject({ slug: expect.stringMatching(/^deep-dive/), explicit: true, type: "serial", language: "en" });
     const id = created.body.id;
@@ -168,7 +168,7 @@ describe("REST API /api/v1", () => {
     });
     expect(ep.status).toBe(201);
     expect(Object.keys(ep.body).sort()).toEqual(
-      ["id", "podcastId", "slug", "guid", "title", "description", "seasonNumber", "episodeNumber", "episodeType", "explicit", "status", "publishAt", "publishedAt", "audioFileId", "durationSeconds", "sizeBytes", "persons", "soundbites", "access", "createdAt", "updatedAt"].sort(),
+      ["id", "podcastId", "slug", "guid", "title", "description", "seasonNumber", "episodeNumber", "episodeType", "explicit", "status", "publishAt", "publishedAt", "audioFileId", "opusFileId", "durationSeconds", "sizeBytes", "persons", "soundbites", "access", "createdAt", "updatedAt"].sort(),
     );
     expect(ep.body).toMatchObject({ slug: "pilot", status: "draft", episodeType: "trailer", publishAt: null, publishedAt: null });
     const sameSlugOtherShow = await call(podcastEpisodesRoute.POST, { method: "POST", token, params: { id: b.body.id }, json: { title: "Pilot" } });

@@ -28,6 +28,7 @@ const podcastForm = (formData: FormData) => {
       trimSilence: formData.get("p.trimSilence") === "on",
       shortenPauses: formData.get("p.shortenPauses") === "on",
     };
+    input.opusRendition = formData.get("p.opusRendition") === "on";
   }
   return input;
 };

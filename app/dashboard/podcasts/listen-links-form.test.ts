@@ -38,4 +38,19 @@ describe("the podcast form's Listen on rows", () => {
     ).rejects.toMatchObject({ digest: expect.stringContaining(`/dashboard/podcasts/${podcast.id}`) });
     expect((await getPodcast(user.viewer, podcast.id)).listenLinks).toEqual([{ platform: "Overcast", url: "https://overcast.fm/itunes1" }]);
   });
+
+  it("turn the Opus rendition off and on with its checkbox (on by default)", async () => {
+    const user = await makeUser();
+    session.viewer = user.viewer;
+    const podcast = await makePodcast(user.viewer, { title: "Opus show" });
+    expect(podcast.opusRendition).toBe(true);
+    const { updatePodcastAction } = await import("./actions");
+    const save = (fd: FormData) => expect(updatePodcastAction(podcast.id, { message: "" }, fd)).rejects.toMatchObject({ digest: expect.stringContaining("NEXT_REDIRECT") });
+    await save(editForm("Opus show", [])); // an unchecked box is not sent
+    expect((await getPodcast(user.viewer, podcast.id)).opusRendition).toBe(false);
+    const on = editForm("Opus show", []);
+    on.set("p.opusRendition", "on");
+    await save(on);
+    expect((await getPodcast(user.viewer, podcast.id)).opusRendition).toBe(true);
+  });
 });

@@ -60,6 +60,7 @@ export default async function EditPodcastPage({ params }: { params: Promise<{ po
             introFileId: p.introFileId ?? "",
             outroFileId: p.outroFileId ?? "",
             processing: p.processing,
+            opusRendition: p.opusRendition,
             listenLinks: p.listenLinks,
             podcasting20: { funding: p.funding, persons: p.persons, podroll: p.podroll, txt: p.txt, location: p.location },
           }}
