@@ -9,7 +9,9 @@ import { describe, expect, it } from "vitest";
 import { db, tables } from "@/db";
 import { buildFeed, feedEtag } from "@/lib/feed";
 import { isAppError } from "@/lib/errors";
-import { makeEpisode, makePodcast, makePublishedEpisode, makeUser } from "@/tests/factories";
+import { makeEpisode, makePodcast, makePublishedEpisode, makeUser, uploadFromPath } from "@/tests/factories";
+import { makeFixtureDir } from "@/tests/media-fixtures";
+import { backfillAccentColor } from "./accent";
 import { createEpisode, deleteEpisode, updateEpisode } from "./episodes";
 import { removeTranscript, setChapters, setTranscript } from "./episode-extras";
 import { deleteMediaFile, ingestUpload, renameMediaFile } from "./media";
@@ -96,6 +98,20 @@ const cases: Record<string, Case[]> = {
   "podcasts.ts:updatePodcast": [
     { alters: true, run: async () => { const s = await show(); return across(s.slug, () => updatePodcast(s.viewer, s.podcast.id, { title: "Renamed show" })); } },
     { alters: true, run: async () => { const s = await show(); return across(s.slug, () => updatePodcast(s.viewer, s.podcast.id, { copyright: "© Somebody else" })); } },
+  ],
+  "accent.ts:backfillAccentColor": [
+    {
+      alters: false, // the feed carries no accent colour
+      run: async () => {
+        const s = await show();
+        const fixtures = makeFixtureDir();
+        const file = await uploadFromPath(s.viewer, fixtures.png("cover.png", 1400));
+        fixtures.cleanup();
+        await updatePodcast(s.viewer, s.podcast.id, { coverFileId: file.id });
+        await db.update(tables.podcasts).set({ accentColor: null }).where(eq(tables.podcasts.id, s.podcast.id));
+        return across(s.slug, async () => expect(await backfillAccentColor(s.podcast.id, file.id)).toMatch(/^#[0-9a-f]{6}$/));
+      },
+    },
   ],
   "podcasts.ts:deletePodcast": [{ alters: true, run: async () => { const s = await show(); return across(s.slug, () => deletePodcast(s.viewer, s.podcast.id)); } }],
   "episodes.ts:createEpisode": [{ alters: false, run: async () => { const s = await show(); return across(s.slug, () => createEpisode(s.viewer, s.podcast.id, { title: "A draft" } as Parameters<typeof createEpisode>[2])); } }],

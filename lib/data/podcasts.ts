@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq, like, or } from "drizzle-orm";
 import { db, tables } from "@/db";
+import { accentOfCover } from "./accent";
 import { newFeedVersion } from "./feed-version";
 import { isUniqueViolation } from "@/db/errors";
 import type { Viewer } from "@/lib/auth/viewer";
@@ -165,6 +166,7 @@ export async function createPodcast(viewer: Viewer, input: CreatePodcastInput): 
   await assertOwnFiles(viewer, input);
   const now = new Date();
   const { slug: explicit, ...fields } = input;
+  const accentColor = await accentOfCover(input.coverFileId ?? null);
   return withFreeSlug({
     explicit,
     title: input.title,
@@ -172,7 +174,7 @@ export async function createPodcast(viewer: Viewer, input: CreatePodcastInput): 
     insert: async (slug) => {
       const [row] = await db
         .insert(tables.podcasts)
-        .values({ ...fields, id: newId(), ownerId: viewer.userId, slug, feedVersion: newFeedVersion(), createdAt: now, updatedAt: now })
+        .values({ ...fields, accentColor, id: newId(), ownerId: viewer.userId, slug, feedVersion: newFeedVersion(), createdAt: now, updatedAt: now })
         .returning();
       return toPodcast(row!);
     },
@@ -208,10 +210,12 @@ export async function updatePodcast(viewer: Viewer, podcastId: string, patch: Up
   const problem = categoryProblem(category, subcategory);
   if (problem) throw new AppError("invalid", "Some fields are not valid.", { fields: { subcategory: problem } });
   await assertOwnFiles(viewer, patch);
+  const coverChanged = patch.coverFileId !== undefined && (patch.coverFileId !== current.coverFileId || !current.accentColor);
+  const accent = coverChanged ? { accentColor: await accentOfCover(patch.coverFileId ?? null) } : {};
   try {
     const [row] = await db
       .update(tables.podcasts)
-      .set({ ...patch, category, subcategory, feedVersion: newFeedVersion(), updatedAt: new Date() })
+      .set({ ...patch, ...accent, category, subcategory, feedVersion: newFeedVersion(), updatedAt: new Date() })
       .where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.ownerId, viewer.userId)))
       .returning();
     if (!row) throw notFound("Podcast");
@@ -234,3 +238,13 @@ export async function deletePodcast(viewer: Viewer, podcastId: string): Promise<
 }
 
 export { ownPodcastRow as requireOwnPodcast };
+
+/** Whether the viewer owns this podcast: the public pages then show one "Edit in dashboard" link. */
+export async function ownsPodcast(viewer: Viewer, podcastId: string): Promise<boolean> {
+  if (!isUuid(podcastId)) return false;
+  const [row] = await db
+    .select({ id: tables.podcasts.id })
+    .from(tables.podcasts)
+    .where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.ownerId, viewer.userId)));
+  return !!row;
+}

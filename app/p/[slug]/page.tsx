@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CopyButton } from "@/components/copy-button";
 import { JsonLd } from "@/components/json-ld";
+import { ShowChrome } from "@/components/show-chrome";
 import { ShowNotes } from "@/components/show-notes";
 import { listPublishedEpisodes } from "@/lib/data/public";
 import { formatDuration } from "@/lib/format";
@@ -42,6 +43,7 @@ export default async function PublicPodcastPage({ params }: Props) {
   const episodes = await listPublishedEpisodes(podcast.id, { limit: EPISODES_SHOWN });
   const feedUrl = urls.feed(base, slug);
   return (
+    <ShowChrome podcast={podcast}>
     <article className="space-y-8">
       <JsonLd data={podcastSeriesLd(podcast, base)} />
       <header className="flex flex-col gap-6 sm:flex-row">
@@ -129,5 +131,6 @@ export default async function PublicPodcastPage({ params }: Props) {
         )}
       </section>
     </article>
+    </ShowChrome>
   );
 }
