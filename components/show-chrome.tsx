@@ -14,14 +14,14 @@ const DEFAULT_ACCENT = "#4338ca";
  * The frame of a show's public pages: a band in the show's accent colour (from its cover) with
  * its cover and name, and for the show's owner one "Edit in dashboard" link — never the
  * dashboard's navigation or the signed-in user's e-mail. Pages inside use `var(--accent-link)`
- * for text in the accent colour on white.
+ * for text in the accent colour on their light grounds.
  */
 export async function ShowChrome({ podcast, children }: { podcast: PublicPodcast; children: ReactNode }) {
   const accentColor = podcast.accentColor ?? (podcast.cover ? await backfillAccentColor(podcast.id, podcast.cover.id) : null);
   const theme = accentTheme(accentColor ?? DEFAULT_ACCENT)!;
   const user = await getSessionUser();
   const member = user ? await ownsPodcast({ userId: user.id }, podcast.id) : false;
-  const style = { "--accent": theme.background, "--accent-text": theme.text, "--accent-link": theme.onWhite } as CSSProperties;
+  const style = { "--accent": theme.background, "--accent-text": theme.text, "--accent-link": theme.onLight } as CSSProperties;
   return (
     <div style={style} data-accent={theme.background} className="min-h-screen">
       <header className="bg-[var(--accent)] text-[var(--accent-text)]" data-testid="show-band">

@@ -13,7 +13,8 @@ import { SignInPage } from "./pages/auth-pages";
  */
 
 const APP_DIR = path.join(__dirname, "..", "app");
-const WIDTHS = [390, 1280] as const;
+/** A phone and a laptop; `E2E_WIDTHS=360,390,1280` checks others too. */
+const WIDTHS = (process.env.E2E_WIDTHS ?? "390,1280").split(",").map(Number);
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 

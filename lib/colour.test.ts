@@ -19,18 +19,18 @@ describe("accent colour", () => {
     expect(toHex(accentFromPixels(pixels([128, 128, 128])))).toBe("#808080");
   });
 
-  it("chooses black or white text that meets WCAG AA (4.5:1) on any accent", () => {
+  it("chooses black or white text that meets WCAG AA (4.5:1) on any accent, and an accent shade for links on light grounds", () => {
     for (let v = 0; v < 256; v += 15) {
       for (const hex of [toHex({ r: v, g: v, b: v }), toHex({ r: v, g: 255 - v, b: 40 }), toHex({ r: 255, g: v, b: v / 2 })]) {
         const theme = accentTheme(hex)!;
         expect(contrastRatio(parseHex(theme.background)!, parseHex(theme.text)!), hex).toBeGreaterThanOrEqual(4.5);
-        expect(contrastRatio(parseHex(theme.onWhite)!, { r: 255, g: 255, b: 255 }), hex).toBeGreaterThanOrEqual(4.5);
+        expect(contrastRatio(parseHex(theme.onLight)!, { r: 0xf1, g: 0xf5, b: 0xf9 }), hex).toBeGreaterThanOrEqual(4.5);
       }
     }
     expect(accentTheme("#ffff00")!.text).toBe("#000000");
     expect(accentTheme("#1e3a8a")!.text).toBe("#ffffff");
-    // A dark accent is already readable on white and stays as it is.
-    expect(accentTheme("#1e3a8a")!.onWhite).toBe("#1e3a8a");
+    // A dark accent is already readable on a light ground and stays as it is.
+    expect(accentTheme("#1e3a8a")!.onLight).toBe("#1e3a8a");
   });
 
   it("refuses what is not #rrggbb", () => {

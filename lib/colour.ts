@@ -32,6 +32,8 @@ export function contrastRatio(a: Rgb, b: Rgb): number {
 
 const BLACK: Rgb = { r: 0, g: 0, b: 0 };
 const WHITE: Rgb = { r: 255, g: 255, b: 255 };
+/** The lightest grounds text sits on: white cards and the pages' slate-50 and slate-100 (the darkest of them). */
+const LIGHT_GROUND: Rgb = { r: 0xf1, g: 0xf5, b: 0xf9 };
 
 /**
  * The accent of a cover from its decoded pixels (rgb24, 3 bytes a pixel, a thumbnail is plenty):
@@ -56,15 +58,15 @@ export function accentFromPixels(rgb: Uint8Array): Rgb {
 /**
  * The accent as a band behind text: the accent itself with black or white text, whichever
  * contrasts more (for any colour one of them reaches 4.5:1, WCAG AA for body text), and the
- * accent darkened until it reads as link or button colour on white (4.5:1 too).
+ * accent darkened until it reads as link colour on the pages' light grounds (4.5:1 too).
  */
-export function accentTheme(hex: string | null | undefined): { background: string; text: string; onWhite: string } | null {
+export function accentTheme(hex: string | null | undefined): { background: string; text: string; onLight: string } | null {
   const accent = parseHex(hex);
   if (!accent) return null;
   const text = contrastRatio(accent, BLACK) >= contrastRatio(accent, WHITE) ? "#000000" : "#ffffff";
-  let onWhite = accent;
-  for (let f = 1; contrastRatio(onWhite, WHITE) < 4.5 && f > 0; f -= 0.05) {
-    onWhite = { r: accent.r * f, g: accent.g * f, b: accent.b * f };
+  let onLight = accent;
+  for (let f = 1; contrastRatio(onLight, LIGHT_GROUND) < 4.5 && f > 0; f -= 0.05) {
+    onLight = { r: accent.r * f, g: accent.g * f, b: accent.b * f };
   }
-  return { background: toHex(accent), text, onWhite: toHex(onWhite) };
+  return { background: toHex(accent), text, onLight: toHex(onLight) };
 }

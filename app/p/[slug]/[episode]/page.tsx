@@ -77,7 +77,7 @@ export default async function PublicEpisodePage({ params }: Props) {
     <article className="max-w-3xl space-y-6">
       <JsonLd data={podcastEpisodeLd(podcast, episode, base)} />
       <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href={urls.podcast("", slug)} className="text-indigo-700 underline">{podcast.title}</Link>
+        <Link href={urls.podcast("", slug)} className="text-[var(--accent-link)] underline">{podcast.title}</Link>
       </nav>
       <header className="flex flex-col gap-5 sm:flex-row">
         {cover && (
