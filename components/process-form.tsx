@@ -1,37 +1,65 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { CheckboxField, FormMessage, SelectField, SubmitButton, TextField } from "@/components/ui";
+import { CheckboxField, FormMessage, SelectField, TextField } from "@/components/ui";
+import { buttonClass } from "@/components/styles";
+import { formatDuration } from "@/lib/format";
 import { initialFormState, type FormState } from "@/lib/form-state";
 import { LOUDNESS_PRESETS, type ProcessingOptions } from "@/lib/validation/processing";
+import type { RecordingChoice } from "./new-episode-form";
+import { RecordingDropZone, RecordingUploadProgress, useRecordingUpload } from "./recording-upload";
 
 export interface AudioChoice {
   id: string;
   name: string;
 }
 
-/** Choose the recording, intro/outro and mastering options, then start processing. */
+/**
+ * Choose the recording (one of the library's source recordings, newest first, or a new one
+ * uploaded right here), intro/outro and mastering options, then start processing.
+ */
 export function ProcessForm({
   action,
+  recordings,
   files,
   defaults,
   defaultAudioId,
   podcastHasIntro,
   podcastHasOutro,
+  direct,
+  maxBytes,
+  submitLabel = "Process",
 }: {
   action: (p: FormState, f: FormData) => Promise<FormState>;
+  /** Source recordings for the recording picker. */
+  recordings: RecordingChoice[];
+  /** Audio for the intro and outro pickers. */
   files: AudioChoice[];
   defaults: ProcessingOptions;
   defaultAudioId?: string;
   podcastHasIntro: boolean;
   podcastHasOutro: boolean;
+  direct: boolean;
+  maxBytes: number;
+  submitLabel?: string;
 }) {
-  const [state, formAction] = useActionState(action, initialFormState);
+  const [state, formAction, busy] = useActionState(action, initialFormState);
   const [loudness, setLoudness] = useState<string>(defaults.loudness);
+  const [choices, setChoices] = useState(recordings);
+  const [audioId, setAudioId] = useState(defaultAudioId && recordings.some((r) => r.id === defaultAudioId) ? defaultAudioId : (recordings[0]?.id ?? ""));
+  const { upload, start } = useRecordingUpload({ direct, maxBytes });
+  const uploading = upload && (upload.phase === "uploading" || upload.phase === "checking");
   const f = state.fields ?? {};
-  if (files.length === 0) {
-    return <p className="text-sm text-slate-600">Upload a recording in the <a href="/dashboard/media" className="text-indigo-700 underline">media library</a> first.</p>;
-  }
+  const chooseFile = (file: File) => {
+    void start(file).then((result) => {
+      if (!result.ok) return;
+      setChoices((all) => [
+        { id: result.fileId, name: file.name, label: `${file.name} · ${formatDuration(result.durationSeconds)} · just uploaded` },
+        ...all.filter((c) => c.id !== result.fileId),
+      ]);
+      setAudioId(result.fileId);
+    });
+  };
   const bumperOptions = (hasDefault: boolean) => (
     <>
       {hasDefault && <option value="default">The podcast&apos;s default</option>}
@@ -44,11 +72,19 @@ export function ProcessForm({
   return (
     <form action={formAction} className="space-y-4" aria-label="Process audio">
       <FormMessage message={state.message} ok={state.ok} />
-      <SelectField label="Recording" name="audioFileId" defaultValue={defaultAudioId ?? files[0]!.id} error={f.audioFileId}>
-        {files.map((file) => (
-          <option key={file.id} value={file.id}>{file.name}</option>
-        ))}
-      </SelectField>
+      <div className="space-y-2">
+        {choices.length > 0 ? (
+          <SelectField label="Recording" name="audioFileId" value={audioId} onChange={(e) => setAudioId(e.target.value)} error={f.audioFileId} hint="Your recordings, newest first (mastered files, intros and outros are not listed).">
+            {choices.map((file) => (
+              <option key={file.id} value={file.id}>{file.label}</option>
+            ))}
+          </SelectField>
+        ) : (
+          <p className="text-sm text-slate-600">No recording yet: upload one.</p>
+        )}
+        {upload && <RecordingUploadProgress upload={upload} />}
+        <RecordingDropZone compact onFile={chooseFile} label="Upload a new recording" />
+      </div>
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectField label="Intro" name="introFileId" defaultValue={podcastHasIntro ? "default" : "none"} error={f.introFileId}>
           {bumperOptions(podcastHasIntro)}
@@ -84,7 +120,9 @@ export function ProcessForm({
         <CheckboxField label="Trim silence at start and end" name="trimSilence" defaultChecked={defaults.trimSilence} />
         <CheckboxField label="Shorten long pauses" name="shortenPauses" defaultChecked={defaults.shortenPauses} />
       </fieldset>
-      <SubmitButton pendingText="Starting…">Process</SubmitButton>
+      <button type="submit" className={`${buttonClass()} w-full sm:w-auto`} disabled={busy || !!uploading || !audioId} aria-busy={busy}>
+        {busy ? "Starting…" : uploading ? "Waiting for the upload…" : submitLabel}
+      </button>
     </form>
   );
 }

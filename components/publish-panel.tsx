@@ -36,7 +36,7 @@ export function PublishPanel({
   const show = (d: string | null) => (d ? new Date(d).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "");
 
   return (
-    <section className="space-y-3 rounded-md border border-slate-200 p-4" aria-labelledby="publish-heading">
+    <section className="space-y-3 rounded-md border border-slate-200 p-3 sm:p-4" aria-labelledby="publish-heading">
       <h2 id="publish-heading" className="text-lg font-semibold">Publishing</h2>
       {status === "published" && (
         <p className="text-sm text-green-800">
@@ -52,7 +52,7 @@ export function PublishPanel({
             <input type="hidden" name="when" value="now" />
             <SubmitButton pendingText="Publishing…">Publish now</SubmitButton>
           </form>
-          <form action={publishForm} className="flex items-end gap-2">
+          <form action={publishForm} className="flex flex-wrap items-end gap-2">
             <input type="hidden" name="when" value="schedule" />
             <input type="hidden" name="at" value={iso} />
             <TextField label={`Schedule for (${zone})`} name="atLocal" type="datetime-local" value={local} onChange={(e) => setLocal(e.target.value)} error={state.fields?.at} />

@@ -99,7 +99,7 @@ export function SelectField({ label, name, error, hint, children, ...rest }: Fie
 export function CheckboxField({ label, name, error, ...rest }: { label: string; name: string; error?: string } & ComponentProps<"input">) {
   return (
     <div className="space-y-1">
-      <label className="inline-flex items-center gap-2 text-sm font-medium text-slate-700">
+      <label className="inline-flex min-h-11 items-center gap-2 text-sm font-medium text-slate-700">
         <input type="checkbox" name={name} className="h-4 w-4 rounded border-slate-300 text-indigo-600" {...rest} />
         {label}
       </label>

@@ -2,7 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { discardUpload, sentBytes, unfinishedUploads, uploadDirect, type Answer, type SavedUpload } from "./direct-upload";
+import { discardUpload, sentBytes, unfinishedUploads, uploadDirect, type SavedUpload } from "./direct-upload";
+import { sendThroughApp } from "./upload-file";
 
 interface Item {
   key: string;
@@ -15,21 +16,6 @@ interface Item {
 }
 
 const CONCURRENCY = 2;
-
-/** Sends one file through the app (multipart form) with progress; resolves with the status and JSON body. */
-function send(file: File, onProgress: (loaded: number) => void): Promise<Answer> {
-  return new Promise((resolve) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/v1/files");
-    xhr.responseType = "json";
-    xhr.upload.onprogress = (e) => onProgress(e.loaded);
-    xhr.onload = () => resolve({ status: xhr.status, body: xhr.response });
-    xhr.onerror = () => resolve({ status: 0, body: null });
-    const form = new FormData();
-    form.append("file", file, file.name);
-    xhr.send(form);
-  });
-}
 
 /**
  * Drag-and-drop (or pick) several files; each uploads with its own progress bar. `direct`: the
@@ -67,7 +53,7 @@ export function Uploader({ maxBytes, direct = false }: { maxBytes: number; direc
           update(key, { state: "uploading" });
           const { status, body } = direct
             ? await uploadDirect(file, (loaded, resumed) => update(key, { loaded, resumed, state: loaded >= file.size ? "checking" : "uploading" }))
-            : await send(file, (loaded) => update(key, { loaded, state: loaded >= file.size ? "checking" : "uploading" }));
+            : await sendThroughApp(file, (loaded) => update(key, { loaded, state: loaded >= file.size ? "checking" : "uploading" }));
           if (status === 201) update(key, { state: "done", loaded: file.size });
           else if (status === 200) update(key, { state: "duplicate", loaded: file.size, message: "Already in your library." });
           else update(key, { state: "error", message: body?.error?.message ?? "The upload failed. Check your connection and try again." });

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import type { Page } from "@playwright/test";
 import { bearer, expect, test, uniqueEmail } from "./fixtures";
 import { SignInPage, SignUpPage } from "./pages/auth-pages";
-import { DashboardPage, PodcastFormPage, PodcastPage } from "./pages/dashboard-pages";
+import { DashboardPage, EpisodePage, PodcastFormPage, PodcastPage } from "./pages/dashboard-pages";
 
 const unique = () => crypto.randomBytes(3).toString("hex");
 
@@ -80,9 +80,13 @@ test.describe("podcasts and episodes", () => {
     await expect(page.getByText("Arts › Books")).toBeVisible();
     await expect(page.getByText("No episodes yet")).toBeVisible();
 
+    // "New episode" ends on the new episode's page; its breadcrumb leads back to the podcast.
+    const episodePage = new EpisodePage(page);
     await podcast.newEpisode({ title: "Pilot", episodeNumber: 1, description: "Where it starts." });
+    await episodePage.breadcrumb.click();
     await expect(podcast.episodes).toHaveCount(1);
     await podcast.newEpisode({ title: "Second", episodeNumber: 2 });
+    await episodePage.breadcrumb.click();
     await expect(podcast.episodes).toHaveCount(2);
     await expect(podcast.episodes.nth(0)).toContainText("Second");
     await expect(podcast.episodes.nth(1)).toContainText("Pilot");

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { Locator } from "@playwright/test";
 import { LENGTH_HEADER } from "../lib/http/content-length";
 import { writeMusicWav, writeSpeakerTurnsWav, writeSpeechLikeWav } from "../lib/media/test-signals";
 import { bearer, expect, test } from "./fixtures";
@@ -17,6 +18,13 @@ test.beforeAll(async () => {
   await writeSpeakerTurnsWav(conversation, { seconds: 40, seed: 3, longPauseSeconds: 4 });
 });
 test.afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Picks the recording whose label (name · duration · upload date) starts with `prefix`. */
+async function pickRecording(form: Locator, prefix: string) {
+  const select = form.getByLabel("Recording");
+  const value = await select.locator("option", { hasText: prefix }).getAttribute("value");
+  await select.selectOption(value!);
+}
 
 test("uploads a recording and intro with progress, processes the episode and plays the result", async ({ page, user }) => {
   const signIn = new SignInPage(page);
@@ -44,9 +52,9 @@ test("uploads a recording and intro with progress, processes the episode and pla
 
   await page.goto(`/dashboard/episodes/${episode.id}`);
   const form = page.getByRole("form", { name: "Process audio" });
-  await form.getByLabel("Recording").selectOption({ label: "interview.wav (0:15)" });
+  await pickRecording(form, "interview.wav · 0:15 · ");
   await form.getByLabel("Intro").selectOption({ label: "intro-music.wav (0:03)" });
-  await form.getByRole("button", { name: "Process" }).click();
+  await form.getByRole("button", { name: "Process", exact: true }).click();
 
   // Progress shows while it runs (it can be quick), then the player with its waveform.
   await expect(page.getByTestId("processing-progress").or(page.getByTestId("waveform"))).toBeVisible();
@@ -64,10 +72,10 @@ test("uploads a recording and intro with progress, processes the episode and pla
   expect((await ranged.body()).subarray(0, 3).toString("latin1")).toBe("ID3");
 
   // "Process again" with the same recording and settings succeeds, with the same master.
-  await page.getByText("Process again", { exact: true }).click();
-  await form.getByLabel("Recording").selectOption({ label: "interview.wav (0:15)" });
+  await page.getByText("Change the recording or processing options", { exact: true }).click();
+  await pickRecording(form, "interview.wav · 0:15 · ");
   await form.getByLabel("Intro").selectOption({ label: "intro-music.wav (0:03)" });
-  await form.getByRole("button", { name: "Process" }).click();
+  await form.getByRole("button", { name: "Process again" }).click();
   const again = async () => (await (await page.request.get(`/api/v1/episodes/${episode.id}`, { headers: bearer(user.token) })).json()) as typeof api;
   await expect
     .poll(async () => {
@@ -118,10 +126,10 @@ test("levels a quiet and a loud speaker and shows loudness over time before and 
   const episode = await (await page.request.post(`/api/v1/podcasts/${podcast.id}/episodes`, { headers: bearer(user.token), data: { title: "Two guests" } })).json();
   await page.goto(`/dashboard/episodes/${episode.id}`);
   const form = page.getByRole("form", { name: "Process audio" });
-  await form.getByLabel("Recording").selectOption({ label: "three-speakers.wav (0:40)" });
+  await pickRecording(form, "three-speakers.wav · 0:40 · ");
   // On by default, from the podcast's processing defaults.
   await expect(form.getByLabel("Level speakers")).toBeChecked();
-  await form.getByRole("button", { name: "Process" }).click();
+  await form.getByRole("button", { name: "Process", exact: true }).click();
 
   await expect(page.getByTestId("waveform")).toBeVisible({ timeout: 90_000 });
   const chart = page.getByTestId("loudness-chart");

@@ -1,6 +1,6 @@
 import "server-only";
 import fsp from "node:fs/promises";
-import { and, eq, inArray, or, sum } from "drizzle-orm";
+import { and, desc, eq, inArray, notExists, notLike, or, sql, sum } from "drizzle-orm";
 import { db, tables } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import type { Viewer } from "@/lib/auth/viewer";
@@ -170,6 +170,34 @@ export async function listMediaFiles(
     .orderBy(...orderBy)
     .limit(opts.limit + 1);
   return toPage(rows, opts.limit, toMediaFile);
+}
+
+/**
+ * Audio of the viewer's for the recording picker, newest first: never a processing's master
+ * (stored under `out/` or recorded as a run's output). `recordings` also leaves out every
+ * podcast's intro and outro; `bumpers` (the intro/outro pickers) keeps them.
+ */
+export async function listSourceAudio(viewer: Viewer, opts: { limit: number; purpose: "recordings" | "bumpers" }): Promise<MediaFile[]> {
+  const m = tables.mediaFiles;
+  const ep = tables.episodeProcessing;
+  const p = tables.podcasts;
+  const rows = await db
+    .select()
+    .from(m)
+    .where(
+      and(
+        eq(m.ownerId, viewer.userId),
+        eq(m.kind, "audio"),
+        notLike(m.storageKey, "out/%"),
+        notExists(db.select({ one: sql`1` }).from(ep).where(eq(ep.outputFileId, m.id))),
+        opts.purpose === "recordings"
+          ? notExists(db.select({ one: sql`1` }).from(p).where(or(eq(p.introFileId, m.id), eq(p.outroFileId, m.id))))
+          : undefined,
+      ),
+    )
+    .orderBy(desc(m.createdAt), desc(m.id))
+    .limit(opts.limit);
+  return rows.map(toMediaFile);
 }
 
 /** One of the viewer's media files. */

@@ -178,6 +178,24 @@ export async function startProcessing(viewer: Viewer, episodeId: string, input: 
 }
 
 /**
+ * Runs an episode's last processing again after it failed or was cancelled: the same recording,
+ * intro, outro and options.
+ */
+export async function retryProcessing(viewer: Viewer, episodeId: string): Promise<Processing> {
+  const last = await getProcessing(viewer, episodeId);
+  if (!last || !["failed", "cancelled"].includes(last.status)) throw new AppError("conflict", "There is no failed processing to retry.");
+  if (!last.sourceFileId) {
+    throw new AppError("invalid", "The recording of the last processing is no longer in your media library. Choose another recording.");
+  }
+  return startProcessing(viewer, episodeId, {
+    audioFileId: last.sourceFileId,
+    introFileId: last.introFileId,
+    outroFileId: last.outroFileId,
+    options: last.options,
+  });
+}
+
+/**
  * The episode status once processing is over without new audio: back to what its audio allows.
  * In the transaction that ends the processing, so no reader sees one without the other.
  */

@@ -5,7 +5,10 @@ import { redirect } from "next/navigation";
 import { requireViewer } from "@/lib/auth/session";
 import { createEpisode, deleteEpisode, getEpisode, updateEpisode } from "@/lib/data/episodes";
 import { foldJsonFieldErrors, formStateFromError, formToInput, formValues, jsonFormFields, parseForm, type FormState } from "@/lib/form-state";
-import { startProcessing } from "@/lib/data/processing";
+import { getMediaFile } from "@/lib/data/media";
+import { getPodcast } from "@/lib/data/podcasts";
+import { retryProcessing, startProcessing } from "@/lib/data/processing";
+import { AppError } from "@/lib/errors";
 import { publishEpisode, unpublishEpisode } from "@/lib/data/publishing";
 import { createEpisodeSchema, publishSchema, updateEpisodeSchema } from "@/lib/validation/episode";
 import { startProcessingSchema } from "@/lib/validation/processing";
@@ -18,17 +21,29 @@ const episodeForm = (formData: FormData) =>
     booleans: ["explicit"],
   });
 
+/**
+ * Creates an episode; with `audioFileId` (the recording just uploaded, or one from the library)
+ * it also starts processing it with the show's defaults. Either way, on to the episode's page.
+ */
 export async function createEpisodeAction(podcastId: string, _prev: FormState, formData: FormData): Promise<FormState> {
   const viewer = await requireViewer();
   const parsed = parseForm(createEpisodeSchema, episodeForm(formData), formData);
   if (parsed.state) return parsed.state;
+  const audioFileId = String(formData.get("audioFileId") ?? "");
+  let episodeId: string;
   try {
-    await createEpisode(viewer, podcastId, parsed.data);
+    await getPodcast(viewer, podcastId);
+    if (audioFileId && (await getMediaFile(viewer, audioFileId)).kind !== "audio") {
+      throw new AppError("invalid", "The recording must be an audio file.", { fields: { audioFileId: "Choose an audio file." } });
+    }
+    const episode = await createEpisode(viewer, podcastId, parsed.data);
+    episodeId = episode.id;
+    if (audioFileId) await startProcessing(viewer, episode.id, { audioFileId });
   } catch (err) {
     return formStateFromError(err, formData);
   }
   revalidatePath(`/dashboard/podcasts/${podcastId}`);
-  redirect(`/dashboard/podcasts/${podcastId}`);
+  redirect(`/dashboard/episodes/${episodeId}`);
 }
 
 /** The episode form's Podcasting 2.0 values, as JSON textareas, and what a blank one means. */
@@ -96,6 +111,18 @@ export async function startProcessingAction(episodeId: string, _prev: FormState,
   }
   revalidatePath(`/dashboard/episodes/${episodeId}`);
   return { ok: true, message: "Processing started." };
+}
+
+/** Runs the episode's failed (or cancelled) processing again, as it was. */
+export async function retryProcessingAction(episodeId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const viewer = await requireViewer();
+  try {
+    await retryProcessing(viewer, episodeId);
+  } catch (err) {
+    return formStateFromError(err, formData);
+  }
+  revalidatePath(`/dashboard/episodes/${episodeId}`);
+  return { ok: true, message: "Processing started again." };
 }
 
 export async function publishAction(episodeId: string, _prev: FormState, formData: FormData): Promise<FormState> {

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
+import { ActionButton } from "@/components/action-button";
 import { DeleteButton } from "@/components/delete-button";
 import { EmbedButton } from "@/components/embed-button";
 import { EpisodeExtras } from "@/components/episode-extras";
@@ -14,14 +15,16 @@ import { WaveformPlayer } from "@/components/waveform-player";
 import { requireViewer } from "@/lib/auth/session";
 import { formatDate, orNotFound } from "@/lib/dashboard";
 import { getEpisode } from "@/lib/data/episodes";
-import { listMediaFiles } from "@/lib/data/media";
+import { listSourceAudio } from "@/lib/data/media";
 import { getPodcast } from "@/lib/data/podcasts";
 import { getProcessing } from "@/lib/data/processing";
 import { embedIframe } from "@/lib/embed";
+import { getEnv } from "@/lib/env";
 import { formatDuration, formatSize } from "@/lib/format";
+import { recordingChoice } from "@/lib/recording-choice";
 import { publicBaseUrl } from "@/lib/urls";
 import { DEFAULT_PROCESSING, processingOptionsSchema } from "@/lib/validation/processing";
-import { deleteEpisodeAction, publishAction, startProcessingAction, unpublishAction, updateEpisodeAction } from "../actions";
+import { deleteEpisodeAction, publishAction, retryProcessingAction, startProcessingAction, unpublishAction, updateEpisodeAction } from "../actions";
 
 type Loudness = { integratedLufs: number; truePeakDbtp: number; lraLu: number };
 const fmt = (n: number | undefined, unit: string) => (typeof n === "number" && Number.isFinite(n) ? `${n.toFixed(1)} ${unit}` : "—");
@@ -34,7 +37,12 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
   const viewer = await requireViewer();
   const e = await orNotFound(getEpisode(viewer, (await params).episodeId));
   const podcast = await getPodcast(viewer, e.podcastId);
-  const [processing, audioFiles] = await Promise.all([getProcessing(viewer, e.id), listMediaFiles(viewer, { limit: 100, kind: "audio" })]);
+  const [processing, recordings, bumpers] = await Promise.all([
+    getProcessing(viewer, e.id),
+    listSourceAudio(viewer, { limit: 100, purpose: "recordings" }),
+    listSourceAudio(viewer, { limit: 100, purpose: "bumpers" }),
+  ]);
+  const failed = processing?.status === "failed" || processing?.status === "cancelled";
   const active = processing && ["queued", "running"].includes(processing.status);
   const stats = processing?.status === "succeeded" && processing.outputFileId === e.audioFileId ? processing.stats : null;
   const input = stats?.input as Loudness | undefined;
@@ -46,29 +54,21 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
   return (
     <div className="max-w-2xl space-y-4">
       <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href={`/dashboard/podcasts/${podcast.id}`} className="text-indigo-700 underline">{podcast.title}</Link>
+        <Link href={`/dashboard/podcasts/${podcast.id}`} className="inline-flex min-h-11 items-center text-indigo-700 underline">{podcast.title}</Link>
       </nav>
-      <div className="space-y-4 rounded-lg border border-slate-200 bg-white p-6">
+      <div className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 sm:p-6">
         <div className="flex items-start justify-between gap-3">
-          <h1 className="text-2xl font-semibold">{e.title}</h1>
+          <h1 className="min-w-0 break-words text-2xl font-semibold">{e.title}</h1>
           <span className="rounded bg-slate-100 px-2 py-0.5 text-xs font-medium uppercase text-slate-700">{e.status}</span>
         </div>
-        <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm text-slate-600">
-          <dt>GUID</dt>
-          <dd className="font-mono text-xs" data-testid="episode-guid">{e.guid}</dd>
-          <dt>Created</dt>
-          <dd>{formatDate(e.createdAt)}</dd>
-          <dt>Published</dt>
-          <dd>{e.status === "scheduled" ? `scheduled for ${formatDate(e.publishAt)}` : formatDate(e.publishedAt)}</dd>
-        </dl>
-        <section className="space-y-3 rounded-md border border-slate-200 p-4" aria-labelledby="audio-heading">
+        <section className="space-y-3 rounded-md border border-slate-200 p-3 sm:p-4" aria-labelledby="audio-heading">
           <h2 id="audio-heading" className="text-lg font-semibold">Audio</h2>
           {e.audioFileId ? (
             <div className="space-y-2">
               <WaveformPlayer src={`/api/v1/episodes/${e.id}/audio`} waveformUrl={`/api/v1/episodes/${e.id}/waveform`} title={e.title} />
               <p className="text-sm text-slate-600">
                 {formatDuration(e.durationSeconds)} · {e.sizeBytes ? formatSize(e.sizeBytes) : ""} ·{" "}
-                <a href={`/api/v1/episodes/${e.id}/audio`} download={`${e.slug}.mp3`} className="text-indigo-700 underline">Download MP3</a>
+                <a href={`/api/v1/episodes/${e.id}/audio`} download={`${e.slug}.mp3`} className="inline-flex min-h-11 items-center text-indigo-700 underline">Download MP3</a>
               </p>
               {input && output && (
                 <dl className="grid grid-cols-3 gap-x-4 gap-y-1 text-sm" data-testid="loudness-stats">
@@ -113,7 +113,7 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
               )}
             </div>
           ) : (
-            !active && <p className="text-sm text-slate-600">No audio yet. Choose a recording and process it.</p>
+            !active && !failed && <p className="text-sm text-slate-600">No audio yet. Upload a recording or choose one below, and it is mastered for you.</p>
           )}
           {processing && active && (
             <ProcessingProgress
@@ -127,6 +127,9 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
               <p>{processing.error}</p>
             </div>
           )}
+          {failed && processing?.sourceFileId && (
+            <ActionButton action={retryProcessingAction.bind(null, e.id)} label={processing.status === "failed" ? "Retry processing" : "Process again as before"} pendingText="Starting…" />
+          )}
           {processing && !active && (
             <p className="text-sm text-slate-500">
               Last processing: <StatusBadge status={processing.status} /> {formatDate(processing.finishedAt ?? processing.createdAt)}
@@ -134,15 +137,21 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
           )}
           {!active && (
             <details open={!e.audioFileId} className="rounded-md border border-slate-200 p-3">
-              <summary className="cursor-pointer font-medium">{processing?.status === "failed" ? "Retry processing" : e.audioFileId ? "Process again" : "Process a recording"}</summary>
+              <summary className="flex min-h-11 cursor-pointer items-center font-medium">
+                {e.audioFileId || processing ? "Change the recording or processing options" : "Add the recording"}
+              </summary>
               <div className="mt-3">
                 <ProcessForm
                   action={startProcessingAction.bind(null, e.id)}
-                  files={audioFiles.items.map((f) => ({ id: f.id, name: `${f.originalFilename} (${formatDuration(f.durationSeconds)})` }))}
+                  recordings={recordings.map(recordingChoice)}
+                  files={bumpers.map((f) => ({ id: f.id, name: `${f.originalFilename} (${formatDuration(f.durationSeconds)})` }))}
                   defaults={defaults.success ? defaults.data : DEFAULT_PROCESSING}
                   defaultAudioId={processing?.sourceFileId ?? undefined}
                   podcastHasIntro={!!podcast.introFileId}
                   podcastHasOutro={!!podcast.outroFileId}
+                  direct={getEnv().STORAGE_DRIVER === "s3"}
+                  maxBytes={getEnv().MAX_UPLOAD_BYTES}
+                  submitLabel={e.audioFileId ? "Process again" : "Process"}
                 />
               </div>
             </details>
@@ -164,6 +173,14 @@ export default async function EpisodePage({ params }: { params: Promise<{ episod
             <EmbedButton code={embedIframe({ base: publicBaseUrl({ headers: new Headers(await headers()) }), slug: podcast.slug, episodeSlug: e.slug, title: `${e.title} · ${podcast.title}` })} />
           </section>
         )}
+        <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm text-slate-600">
+          <dt>GUID</dt>
+          <dd className="break-all font-mono text-xs" data-testid="episode-guid">{e.guid}</dd>
+          <dt>Created</dt>
+          <dd>{formatDate(e.createdAt)}</dd>
+          <dt>Published</dt>
+          <dd>{e.status === "scheduled" ? `scheduled for ${formatDate(e.publishAt)}` : formatDate(e.publishedAt)}</dd>
+        </dl>
         <EpisodeExtras episodeId={e.id} />
         <EpisodeForm
           action={updateEpisodeAction.bind(null, e.id)}
