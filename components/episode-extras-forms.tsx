@@ -163,13 +163,13 @@ export function ChaptersEditor({ episodeId, initialLines }: { episodeId: string;
         <button type="submit" className={buttonClass()} disabled={busy} aria-busy={busy}>
           {busy ? "Saving…" : "Save chapters"}
         </button>
-        <label htmlFor={fileId} className="text-sm text-slate-700">
+        <label htmlFor={fileId} className="min-w-0 text-sm text-slate-700">
           Load a JSON chapters file:
           <input
             id={fileId}
             type="file"
             accept=".json,application/json,application/json+chapters"
-            className="ml-2 text-sm"
+            className="mt-1 block max-w-full text-sm"
             onChange={(e) => {
               const file = e.currentTarget.files?.[0];
               e.currentTarget.value = "";

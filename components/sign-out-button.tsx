@@ -3,7 +3,7 @@
 import { signOut } from "next-auth/react";
 import { useRouter } from "next/navigation";
 
-export function SignOutButton() {
+export function SignOutButton({ className = "text-slate-700 hover:underline" }: { className?: string }) {
   const router = useRouter();
   return (
     <button
@@ -12,7 +12,7 @@ export function SignOutButton() {
       onClick={() => {
         signOut({ callbackUrl: "/" }).catch(() => router.push("/api/auth/signout"));
       }}
-      className="text-slate-700 hover:underline"
+      className={className}
     >
       Sign out
     </button>

@@ -85,6 +85,8 @@ export const podcasts = sqliteTable(
     website: text("website"),
     copyright: text("copyright"),
     coverFileId: text("cover_file_id").references(() => mediaFiles.id, { onDelete: "restrict" }),
+    // The cover's average colour ("#rrggbb") for the public pages; null until computed (lib/data/accent.ts).
+    accentColor: text("accent_color"),
     introFileId: text("intro_file_id").references(() => mediaFiles.id, { onDelete: "restrict" }),
     outroFileId: text("outro_file_id").references(() => mediaFiles.id, { onDelete: "restrict" }),
     // Processing defaults for new episodes (lib/validation/processing.ts); null = the app's defaults.

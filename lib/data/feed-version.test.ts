@@ -9,7 +9,9 @@ import { describe, expect, it } from "vitest";
 import { db, tables } from "@/db";
 import { buildFeed, feedEtag } from "@/lib/feed";
 import { isAppError } from "@/lib/errors";
-import { addMember, makeEpisode, makePodcast, makePublishedEpisode, makeUser } from "@/tests/factories";
+import { addMember, makeEpisode, makePodcast, makePublishedEpisode, makeUser, uploadFromPath } from "@/tests/factories";
+import { makeFixtureDir } from "@/tests/media-fixtures";
+import { backfillAccentColor } from "./accent";
 import { createEpisode, deleteEpisode, updateEpisode } from "./episodes";
 import { removeTranscript, setChapters, setTranscript } from "./episode-extras";
 import { deleteMediaFile, ingestUpload, renameMediaFile } from "./media";
@@ -118,6 +120,20 @@ const cases: Record<string, Case[]> = {
         const key = (await storeProcessingOutput(id, out.file, { opus: opus.file }))!;
         await completeProcessing(id, { key, sha256: out.sha256, sizeBytes: out.size, durationSeconds: 5, stats: {}, waveform: null, opus: { key: opusKeyFor(id), sha256: opus.sha256, sizeBytes: opus.size, channels: 1 } });
         return across(s.slug, () => updatePodcast(s.viewer, s.podcast.id, { opusRendition: false }));
+      },
+    },
+  ],
+  "accent.ts:backfillAccentColor": [
+    {
+      alters: false, // the feed carries no accent colour
+      run: async () => {
+        const s = await show();
+        const fixtures = makeFixtureDir();
+        const file = await uploadFromPath(s.viewer, fixtures.png("cover.png", 1400));
+        fixtures.cleanup();
+        await updatePodcast(s.viewer, s.podcast.id, { coverFileId: file.id });
+        await db.update(tables.podcasts).set({ accentColor: null }).where(eq(tables.podcasts.id, s.podcast.id));
+        return across(s.slug, async () => expect(await backfillAccentColor(s.podcast.id, file.id)).toMatch(/^#[0-9a-f]{6}$/));
       },
     },
   ],

@@ -18,6 +18,7 @@ import { readHead, scratchDir } from "@/lib/storage";
 import { MAX_TRANSCRIPT_BYTES, detectTranscriptFormat, parseTranscript } from "@/lib/transcripts";
 import { quotaExceeded } from "@/lib/uploads/receive";
 import { createPodcastSchema } from "@/lib/validation/podcast";
+import { accentOfCover } from "./accent";
 import { setChapters, setTranscript } from "./episode-extras";
 import { bumpFeedVersion, bumpFeedVersionOfEpisode } from "./feed-version";
 import { ingestUpload, storageUsed, type MediaFile } from "./media";
@@ -409,8 +410,9 @@ export async function importPodcastCover(viewer: Viewer, importId: string, podca
     ]);
     return { fileId: null };
   }
+  const accentColor = await accentOfCover(file.id);
   await transaction(async (tx) => {
-    await tx.update(tables.podcasts).set({ coverFileId: file.id, updatedAt: new Date() }).where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.ownerId, viewer.userId)));
+    await tx.update(tables.podcasts).set({ coverFileId: file.id, accentColor, updatedAt: new Date() }).where(and(eq(tables.podcasts.id, podcastId), eq(tables.podcasts.ownerId, viewer.userId)));
     await bumpFeedVersion(tx, podcastId);
   });
   return { fileId: file.id };

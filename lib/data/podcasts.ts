@@ -1,21 +1,22 @@
 import "server-only";
 import { and, eq, isNotNull, like, or } from "drizzle-orm";
 import { db, tables } from "@/db";
-import { transaction } from "@/db/tx";
-import { newFeedVersion } from "./feed-version";
 import { isUniqueViolation } from "@/db/errors";
+import { transaction } from "@/db/tx";
 import type { Viewer } from "@/lib/auth/viewer";
 import { categoryProblem } from "@/lib/apple-categories";
 import { AppError, notFound } from "@/lib/errors";
-import { newId } from "@/lib/ids";
+import { isUuid, newId } from "@/lib/ids";
 import { colourModel, type ColourModel } from "@/lib/media/colour-model";
 import { firstFreeSlug } from "@/lib/slug";
 import { readHead } from "@/lib/storage";
 import { announceFeedChange } from "@/lib/websub";
 import type { CreatePodcastInput, ListenLink, UpdatePodcastInput } from "@/lib/validation/podcast";
 import type { ProcessingOverrides } from "@/lib/validation/processing";
+import { accentOfCover } from "./accent";
 import { requirePodcastRole, type PodcastRole } from "./access";
 import { recordActivity } from "./activity";
+import { newFeedVersion } from "./feed-version";
 import { keysetAfter, toPage, type Page } from "./pagination";
 import { slugTaken, withFreeSlug } from "./slugs";
 
@@ -173,6 +174,7 @@ export async function createPodcast(viewer: Viewer, input: CreatePodcastInput): 
   await assertOwnFiles(viewer, input);
   const now = new Date();
   const { slug: explicit, visibility, ...fields } = input;
+  const accentColor = await accentOfCover(input.coverFileId ?? null);
   return withFreeSlug({
     explicit,
     title: input.title,
@@ -181,7 +183,7 @@ export async function createPodcast(viewer: Viewer, input: CreatePodcastInput): 
       const row = await transaction(async (tx) => {
         const [inserted] = await tx
           .insert(tables.podcasts)
-          .values({ ...fields, isPrivate: visibility === "private", id: newId(), ownerId: viewer.userId, slug, feedVersion: newFeedVersion(), createdAt: now, updatedAt: now })
+          .values({ ...fields, accentColor, isPrivate: visibility === "private", id: newId(), ownerId: viewer.userId, slug, feedVersion: newFeedVersion(), createdAt: now, updatedAt: now })
           .returning();
         await tx.insert(tables.podcastMembers).values({ id: newId(), podcastId: inserted!.id, userId: viewer.userId, role: "owner", createdAt: now });
         return inserted!;
@@ -228,10 +230,12 @@ export async function updatePodcast(viewer: Viewer, podcastId: string, patch: Up
   if (problem) throw new AppError("invalid", "Some fields are not valid.", { fields: { subcategory: problem } });
   await assertOwnFiles(viewer, patch, current);
   const { visibility, ...columns } = patch;
+  const coverChanged = patch.coverFileId !== undefined && (patch.coverFileId !== current.coverFileId || !current.accentColor);
+  const accent = coverChanged ? { accentColor: await accentOfCover(patch.coverFileId ?? null) } : {};
   try {
     const [row] = await db
       .update(tables.podcasts)
-      .set({ ...columns, ...(visibility ? { isPrivate: visibility === "private" } : {}), category, subcategory, feedVersion: newFeedVersion(), updatedAt: new Date() })
+      .set({ ...columns, ...accent, ...(visibility ? { isPrivate: visibility === "private" } : {}), category, subcategory, feedVersion: newFeedVersion(), updatedAt: new Date() })
       .where(eq(tables.podcasts.id, podcastId))
       .returning();
     if (!row) throw notFound("Podcast");
@@ -253,3 +257,14 @@ export async function deletePodcast(viewer: Viewer, podcastId: string): Promise<
 }
 
 export { requireOwnPodcast } from "./access";
+
+/** Whether the viewer is a member of this podcast (any role): the public pages then show one "Edit in dashboard" link. */
+export async function isPodcastMember(viewer: Viewer, podcastId: string): Promise<boolean> {
+  if (!isUuid(podcastId)) return false;
+  const m = tables.podcastMembers;
+  const [row] = await db
+    .select({ id: m.id })
+    .from(m)
+    .where(and(eq(m.podcastId, podcastId), eq(m.userId, viewer.userId)));
+  return !!row;
+}

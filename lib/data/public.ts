@@ -30,6 +30,8 @@ export interface PublicPodcast extends ReturnType<typeof podcastFields> {
   /** The podcast:guid the show had at its old host (kept by an import). */
   sourcePodcastGuid: string | null;
   cover: PublicFile | null;
+  /** The cover's accent colour, "#rrggbb"; null without a cover or before it is computed (lib/data/accent.ts). */
+  accentColor: string | null;
   /** Changes with every write that can alter the feed (lib/data/feed-version.ts). */
   feedVersion: string;
 }
@@ -76,7 +78,7 @@ const publicFile = (f: { id: string; mimeType: string; width: number | null; hei
 });
 
 function toPublicPodcast(row: PodcastRow, cover: PublicFile | null): PublicPodcast {
-  return { ...podcastFields(row), locked: row.locked, newFeedUrl: row.newFeedUrl, movedToFeedUrl: row.movedToFeedUrl, sourcePodcastGuid: row.sourcePodcastGuid, cover, feedVersion: row.feedVersion };
+  return { ...podcastFields(row), locked: row.locked, newFeedUrl: row.newFeedUrl, movedToFeedUrl: row.movedToFeedUrl, sourcePodcastGuid: row.sourcePodcastGuid, cover, accentColor: cover ? row.accentColor : null, feedVersion: row.feedVersion };
 }
 
 /** A public podcast by slug. */

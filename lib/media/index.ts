@@ -22,3 +22,4 @@ export {
 } from "./master";
 export { buildId3Tag, type Id3Tags, type Chapter } from "./id3";
 export { computeWaveform, type WaveformJson } from "./waveform";
+export { coverAccentColour } from "./accent";

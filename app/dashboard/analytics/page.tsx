@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Cell, StackTable } from "@/components/table";
 import { buttonClass, inputClass } from "@/components/styles";
 import { dateRangeSchema } from "@/lib/analytics/days";
 import { requireViewer } from "@/lib/auth/session";
@@ -122,7 +123,7 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
           {report.episodes.length === 0 ? (
             <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">This podcast has no episodes yet.</p>
           ) : (
-            <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-sm">
+            <StackTable className="overflow-hidden rounded-lg border border-slate-200 bg-white">
               <thead className="bg-slate-50 text-left text-slate-600">
                 <tr>
                   <th scope="col" className="px-4 py-2 font-medium">Episode</th>
@@ -132,14 +133,14 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
               <tbody className="divide-y divide-slate-200">
                 {report.episodes.map((e) => (
                   <tr key={e.episodeId}>
-                    <td className="px-4 py-2">
+                    <Cell label="Episode" className="px-4 py-2">
                       <Link href={query({ episode: e.episodeId })} className="text-indigo-700 hover:underline">{e.title}</Link>
-                    </td>
-                    <td className="px-4 py-2 text-right tabular-nums">{e.downloads}</td>
+                    </Cell>
+                    <Cell label="Downloads" className="px-4 py-2 text-right tabular-nums">{e.downloads}</Cell>
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </StackTable>
           )}
         </section>
       )}

@@ -20,7 +20,7 @@ export default async function JobsPage() {
         <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white" aria-label="Jobs">
           {runs.items.map((r) => (
             <li key={r.id}>
-              <Link href={`/dashboard/jobs/${r.id}`} className="flex items-center justify-between gap-3 px-5 py-3 hover:bg-slate-50">
+              <Link href={`/dashboard/jobs/${r.id}`} className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 px-5 py-3 hover:bg-slate-50">
                 <span>
                   <span className="font-medium">{r.functionName}</span>
                   <span className="ml-2 text-sm text-slate-500">{r.eventName}</span>

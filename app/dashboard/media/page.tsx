@@ -32,7 +32,7 @@ export default async function MediaPage() {
               ) : (
                 <audio controls preload="none" src={`/api/v1/files/${f.id}/content`} className="h-10 w-64" aria-label={`Preview ${f.originalFilename}`} />
               )}
-              <div className="min-w-0 flex-1 space-y-1">
+              <div className="min-w-0 flex-1 basis-56 space-y-1">
                 <RenameForm action={renameFileAction.bind(null, f.id)} name={f.originalFilename} />
                 <p className="text-sm text-slate-600">
                   {f.kind === "audio"

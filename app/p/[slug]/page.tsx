@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CopyButton } from "@/components/copy-button";
 import { JsonLd } from "@/components/json-ld";
+import { ShowChrome } from "@/components/show-chrome";
 import { ShowNotes } from "@/components/show-notes";
 import { listPublishedEpisodes } from "@/lib/data/public";
 import { formatDuration } from "@/lib/format";
@@ -42,6 +43,7 @@ export default async function PublicPodcastPage({ params }: Props) {
   const episodes = await listPublishedEpisodes(podcast.id, { limit: EPISODES_SHOWN });
   const feedUrl = urls.feed(base, slug);
   return (
+    <ShowChrome podcast={podcast}>
     <article className="space-y-8">
       <JsonLd data={podcastSeriesLd(podcast, base)} />
       <header className="flex flex-col gap-6 sm:flex-row">
@@ -82,16 +84,16 @@ export default async function PublicPodcastPage({ params }: Props) {
             id="feed-url"
             readOnly
             value={feedUrl}
-            className="min-w-0 flex-1 rounded-md border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-sm"
+            className="min-h-11 min-w-0 flex-1 rounded-md border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-sm"
           />
           <CopyButton text={feedUrl} label="Copy the RSS feed URL" />
-          <a href={feedUrl} className="text-sm text-indigo-700 underline">RSS feed</a>
+          <a href={feedUrl} className="inline-flex min-h-11 items-center text-sm text-[var(--accent-link)] underline">RSS feed</a>
         </div>
         {podcast.listenLinks.length > 0 && (
           <nav aria-label="Listen on" className="flex flex-wrap items-center gap-2 text-sm">
             <span className="font-medium">Listen on</span>
             {podcast.listenLinks.map((l, i) => (
-              <a key={i} href={l.url} rel="noopener" className="rounded-full border border-slate-300 px-3 py-1 text-indigo-700 hover:bg-slate-50">
+              <a key={i} href={l.url} rel="noopener" className="inline-flex min-h-11 items-center rounded-full border border-slate-300 px-4 text-[var(--accent-link)] hover:bg-slate-50">
                 {l.platform === "other" ? new URL(l.url).hostname : l.platform}
               </a>
             ))}
@@ -111,7 +113,7 @@ export default async function PublicPodcastPage({ params }: Props) {
           <ul aria-label="Episodes" className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
             {episodes.map((e) => (
               <li key={e.id} className="space-y-1 p-4">
-                <Link href={urls.episode("", slug, e.slug)} className="text-lg font-medium text-indigo-700 hover:underline">
+                <Link href={urls.episode("", slug, e.slug)} className="text-lg font-medium text-[var(--accent-link)] hover:underline">
                   {e.title}
                 </Link>
                 <p className="text-sm text-slate-500">
@@ -129,5 +131,6 @@ export default async function PublicPodcastPage({ params }: Props) {
         )}
       </section>
     </article>
+    </ShowChrome>
   );
 }

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { EmbedButton } from "@/components/embed-button";
 import { EpisodeListen, type ListenCue } from "@/components/episode-listen";
 import { JsonLd } from "@/components/json-ld";
+import { ShowChrome } from "@/components/show-chrome";
 import { ShowNotes } from "@/components/show-notes";
 import { formatChapterTime } from "@/lib/chapters";
 import { getPublishedTranscript } from "@/lib/data/public";
@@ -72,10 +73,11 @@ export default async function PublicEpisodePage({ params }: Props) {
     episode.episodeType !== "full" && (episode.episodeType === "trailer" ? "Trailer" : "Bonus"),
   ].filter(Boolean);
   return (
+    <ShowChrome podcast={podcast}>
     <article className="max-w-3xl space-y-6">
       <JsonLd data={podcastEpisodeLd(podcast, episode, base)} />
       <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href={urls.podcast("", slug)} className="text-indigo-700 underline">{podcast.title}</Link>
+        <Link href={urls.podcast("", slug)} className="text-[var(--accent-link)] underline">{podcast.title}</Link>
       </nav>
       <header className="flex flex-col gap-5 sm:flex-row">
         {cover && (
@@ -121,5 +123,6 @@ export default async function PublicEpisodePage({ params }: Props) {
 
       <EmbedButton code={embedIframe({ base, slug, episodeSlug, title: `${episode.title} · ${podcast.title}` })} />
     </article>
+    </ShowChrome>
   );
 }

@@ -18,7 +18,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 /**
  * The embeddable player (`<iframe src=…/embed>`), the one page other sites may frame (proxy.ts).
- * It covers the root layout's header and spans the frame, since the app has one root layout.
+ * No show band or navigation (components/show-chrome.tsx is the pages' own): just the player, spanning the frame.
  */
 export default async function EmbedPage({ params, searchParams }: Props) {
   const { slug, episode: episodeSlug } = await params;
@@ -28,7 +28,7 @@ export default async function EmbedPage({ params, searchParams }: Props) {
     ? urls.episodeCover("", slug, episodeSlug, episode.cover.mimeType)
     : podcast.cover && urls.cover("", slug, podcast.cover.mimeType);
   return (
-    <div className="fixed inset-0 z-50 overflow-hidden">
+    <main id="main" className="fixed inset-0 z-50 overflow-hidden">
       <EmbedPlayer
         src={urls.audio("", slug, episodeSlug)}
         waveformUrl={urls.waveform("", slug, episodeSlug)}
@@ -40,6 +40,6 @@ export default async function EmbedPage({ params, searchParams }: Props) {
         durationSeconds={episode.durationSeconds}
         theme={theme}
       />
-    </div>
+    </main>
   );
 }
