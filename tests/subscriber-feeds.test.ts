@@ -1,4 +1,6 @@
-import { eq } from "drizzle-orm";
+import { execFileSync } from "node:child_process";
+import ffmpegInstaller from "@ffmpeg-installer/ffmpeg";
+import { eq, inArray } from "drizzle-orm";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { db, tables } from "@/db";
 import { flushDownloads } from "@/lib/analytics";
@@ -33,6 +35,7 @@ const ROUTES: [RegExp, string[], () => Promise<Loaded>][] = [
   [/^\/s\/([^/]+)\/cover\.jpg$/, ["token"], () => import("@/app/s/[token]/cover.jpg/route")],
   [/^\/s\/([^/]+)\/cover\.png$/, ["token"], () => import("@/app/s/[token]/cover.png/route")],
   [/^\/s\/([^/]+)\/([^/]+)\/audio\.mp3$/, ["token", "episode"], () => import("@/app/s/[token]/[episode]/audio.mp3/route")],
+  [/^\/s\/([^/]+)\/([^/]+)\/audio\.opus$/, ["token", "episode"], () => import("@/app/s/[token]/[episode]/audio.opus/route")],
   [/^\/s\/([^/]+)\/([^/]+)\/cover\.jpg$/, ["token", "episode"], () => import("@/app/s/[token]/[episode]/cover.jpg/route")],
   [/^\/s\/([^/]+)\/([^/]+)\/cover\.png$/, ["token", "episode"], () => import("@/app/s/[token]/[episode]/cover.png/route")],
   [/^\/s\/([^/]+)\/([^/]+)\/chapters\.json$/, ["token", "episode"], () => import("@/app/s/[token]/[episode]/chapters.json/route")],
@@ -42,6 +45,7 @@ const ROUTES: [RegExp, string[], () => Promise<Loaded>][] = [
   [/^\/p\/([^/]+)\/cover\.jpg$/, ["slug"], () => import("@/app/p/[slug]/cover.jpg/route")],
   [/^\/p\/([^/]+)\/cover\.png$/, ["slug"], () => import("@/app/p/[slug]/cover.png/route")],
   [/^\/p\/([^/]+)\/([^/]+)\/audio\.mp3$/, ["slug", "episode"], () => import("@/app/p/[slug]/[episode]/audio.mp3/route")],
+  [/^\/p\/([^/]+)\/([^/]+)\/audio\.opus$/, ["slug", "episode"], () => import("@/app/p/[slug]/[episode]/audio.opus/route")],
   [/^\/p\/([^/]+)\/([^/]+)\/cover\.jpg$/, ["slug", "episode"], () => import("@/app/p/[slug]/[episode]/cover.jpg/route")],
   [/^\/p\/([^/]+)\/([^/]+)\/cover\.png$/, ["slug", "episode"], () => import("@/app/p/[slug]/[episode]/cover.png/route")],
   [/^\/p\/([^/]+)\/([^/]+)\/chapters\.json$/, ["slug", "episode"], () => import("@/app/p/[slug]/[episode]/chapters.json/route")],
@@ -260,6 +264,40 @@ describe("supporter-only episodes in a public show", () => {
     const rendered = rendersText(await showPage({ params: Promise.resolve({ slug: s.podcast.slug }) }));
     expect(rendered).toContain(s.free.slug); // the episode list and its JSON-LD are in the tree…
     expect(rendered).not.toContain(s.bonus.slug); // …without the bonus
+  }, 60_000);
+});
+
+describe("the Opus rendition of a supporter-only episode", () => {
+  it("is in the subscriber's feed at their own URL (ranges, 404 once revoked), never at the public one", async () => {
+    const s = await showWithSubscribers({ private: false });
+    const opusPath = media.dir + "/rendition.opus";
+    execFileSync(ffmpegInstaller.path, ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=d=4", "-ar", "48000", "-c:a", "libopus", "-b:a", "48k", "-f", "ogg", opusPath]);
+    const opus = await uploadFromPath(s.user.viewer, opusPath);
+    await db.update(tables.episodes).set({ opusFileId: opus.id }).where(inArray(tables.episodes.id, [s.free.id, s.bonus.id]));
+    await updatePodcast(s.user.viewer, s.podcast.id, { description: "Renditions on" }); // a feed-changing write: new feed version
+
+    expect((await fetchUrl(`${BASE}/p/${s.podcast.slug}/${s.free.slug}/audio.opus`)).status).toBe(200);
+    expect((await fetchUrl(`${BASE}/p/${s.podcast.slug}/${s.bonus.slug}/audio.opus`)).status).toBe(404);
+    expect((await fetchUrl(`${BASE}/p/${s.podcast.slug}/feed.xml`)).body.toString()).not.toContain(`${s.bonus.slug}/audio.opus`);
+
+    const token = tokenOf(s.ann.feedUrl);
+    const xml = (await fetchUrl(s.ann.feedUrl)).body.toString();
+    const bonusOpus = `${BASE}/s/${token}/${s.bonus.slug}/audio.opus`;
+    expect(xml).toContain(`<podcast:source uri="${bonusOpus}"`);
+    expect(xml).not.toContain("/p/" + s.podcast.slug + "/" + s.free.slug + "/audio.opus");
+    const ranged = await fetchUrl(bonusOpus, { range: "bytes=0-99" });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get("content-type")).toBe("audio/ogg");
+    expect(ranged.body.length).toBe(100);
+
+    const { DELETE } = await import("@/app/api/v1/podcasts/[id]/subscribers/[subscriberId]/route");
+    expect((await call(DELETE, { method: "DELETE", token: s.token, params: { id: s.podcast.id, subscriberId: s.ann.id } })).status).toBe(204);
+    expect((await fetchUrl(bonusOpus)).status).toBe(404);
+    expect((await fetchUrl(`${BASE}/s/${tokenOf(s.bob.feedUrl)}/${s.bonus.slug}/audio.opus`, { range: "bytes=0-99" })).status).toBe(206);
+
+    await updatePodcast(s.user.viewer, s.podcast.id, { opusRendition: false });
+    expect((await fetchUrl(`${BASE}/s/${tokenOf(s.bob.feedUrl)}/${s.bonus.slug}/audio.opus`)).status).toBe(404);
+    expect((await fetchUrl(s.bob.feedUrl)).body.toString()).not.toContain("audio.opus");
   }, 60_000);
 });
 
