@@ -1,10 +1,13 @@
 import Parser from "rss-parser";
 import { describe, expect, it, vi } from "vitest";
+import { renderPage } from "@/tests/render-page";
 import { GET as feedRoute } from "@/app/p/[slug]/feed.xml/route";
 import { sanitizeShowNotes } from "@/lib/sanitize";
 import { makePodcast, makePublishedEpisode, makeUser } from "@/tests/factories";
 
 vi.mock("next/headers", () => ({ headers: async () => new Headers({ host: "localhost" }) }));
+// A listener: no session (the members' "Edit in dashboard" link is the browser tests').
+vi.mock("@/lib/auth/session", () => ({ getSessionUser: async () => null }));
 
 const MARKDOWN = [
   "## In this episode",
@@ -22,9 +25,8 @@ const OLD_HTML =
   '<p>Notes with <a href="https://example.com">a link</a> and my_snake_case *stars*.</p>\n\n    <ul>\n      <li>one</li>\n\n      <li>two</li>\n    </ul><script>document.title = "hacked"</script>';
 
 async function renderEpisodePage(slug: string, episode: string) {
-  const { renderToStaticMarkup } = await import("react-dom/server");
   const page = (await import("@/app/p/[slug]/[episode]/page")).default;
-  return renderToStaticMarkup(await page({ params: Promise.resolve({ slug, episode }) }));
+  return renderPage(await page({ params: Promise.resolve({ slug, episode }) }));
 }
 
 async function feedItems(slug: string) {

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import { renderPage } from "@/tests/render-page";
 import { call } from "@/tests/api-client";
 import * as openapiRoute from "../openapi.json/route";
 import * as tokensRoute from "../tokens/route";
@@ -7,6 +8,8 @@ import * as podcastRoute from "./[id]/route";
 import * as podcastsRoute from "./route";
 
 vi.mock("next/headers", () => ({ headers: async () => new Headers({ host: "localhost" }) }));
+// A listener: no session (the members' "Edit in dashboard" link is the browser tests').
+vi.mock("@/lib/auth/session", () => ({ getSessionUser: async () => null }));
 
 async function tokenAndPodcast() {
   const email = `listen-${crypto.randomUUID()}@example.com`;
@@ -30,9 +33,8 @@ describe("listenLinks", () => {
     expect(patched.body.listenLinks).toEqual(links);
     expect((await call(podcastRoute.GET, { token, params: { id: podcast.id } })).body.listenLinks).toEqual(links);
 
-    const { renderToStaticMarkup } = await import("react-dom/server");
     const page = (await import("@/app/p/[slug]/page")).default;
-    const html = renderToStaticMarkup(await page({ params: Promise.resolve({ slug: podcast.slug }) }));
+    const html = await renderPage(await page({ params: Promise.resolve({ slug: podcast.slug }) }));
     expect(html).toContain('<nav aria-label="Listen on"');
     expect(html).toContain('href="https://podcasts.apple.com/podcast/id123"');
     expect(html).toContain(">listen.example.org</a>");
