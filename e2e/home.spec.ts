@@ -55,7 +55,8 @@ test("the home shows each show's cover, downloads, latest episode and a failed p
   await expect(card).toBeVisible();
   const img = card.getByRole("img", { name: "Cover of Morning Signals" });
   await expect(img).toBeVisible();
-  expect(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(1400);
+  // Visible is not loaded: wait for the bytes (the cover is another request after the page).
+  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(1400);
   // Downloads are counted in the background (about a second after the requests).
   await expect(async () => {
     await page.reload();

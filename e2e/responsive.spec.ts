@@ -27,6 +27,7 @@ interface World {
   episodeSlug: string;
   runId: string;
   importId: string;
+  inviteToken: string;
   ownerState: Awaited<ReturnType<BrowserContext["storageState"]>>;
 }
 
@@ -52,6 +53,9 @@ const PAGES: Record<string, Visit[]> = {
   "/dashboard/podcasts/new": [{ who: "owner", url: () => "/dashboard/podcasts/new" }],
   "/dashboard/podcasts/[podcastId]": [{ who: "owner", url: (w) => `/dashboard/podcasts/${w.podcastId}` }],
   "/dashboard/podcasts/[podcastId]/edit": [{ who: "owner", url: (w) => `/dashboard/podcasts/${w.podcastId}/edit` }],
+  "/dashboard/podcasts/[podcastId]/members": [{ who: "owner", url: (w) => `/dashboard/podcasts/${w.podcastId}/members` }],
+  "/dashboard/podcasts/[podcastId]/subscribers": [{ who: "owner", url: (w) => `/dashboard/podcasts/${w.podcastId}/subscribers` }],
+  "/invite/[token]": [{ who: "anonymous", url: (w) => `/invite/${w.inviteToken}` }, { who: "owner", url: (w) => `/invite/${w.inviteToken}` }],
   "/dashboard/podcasts/[podcastId]/episodes/new": [{ who: "owner", url: (w) => `/dashboard/podcasts/${w.podcastId}/episodes/new` }],
   "/dashboard/settings": [{ who: "owner", url: () => "/dashboard/settings" }],
   "/p/[slug]": [{ who: "anonymous", url: (w) => `/p/${w.slug}` }, { who: "owner", url: (w) => `/p/${w.slug}` }],
@@ -146,8 +150,15 @@ async function buildWorld(browser: Browser, baseURL: string): Promise<World> {
     const imported = await api.post("/api/v1/imports", { headers: auth, data: { feedUrl: "http://127.0.0.1:9/feed.xml" } });
     expect(imported.status(), await imported.text()).toBe(202);
 
+    // A pending invitation (its link is a page) and a subscriber (a row on the Subscribers page).
+    const invited = await api.post(`/api/v1/podcasts/${podcast.id}/members`, { headers: auth, data: { email: `co-host-${Date.now()}@example.com`, role: "editor" } });
+    expect(invited.status(), await invited.text()).toBe(201);
+    const subscribed = await api.post(`/api/v1/podcasts/${podcast.id}/subscribers`, { headers: auth, data: { name: "A Supporter With a Long Name", email: "supporter@example.com" } });
+    expect(subscribed.status(), await subscribed.text()).toBe(201);
+
     return {
       owner,
+      inviteToken: ((await invited.json()) as { inviteToken: string }).inviteToken,
       podcastId: podcast.id,
       slug: podcast.slug,
       episodeId: episode.id,
