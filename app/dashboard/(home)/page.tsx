@@ -60,6 +60,30 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
 }
 
 /** One show: how it is doing and what needs doing. */
+/** One episode of a show card (its latest, or its next scheduled), with its date. */
+function EpisodeGlanceItem({ term, episode, when, none }: { term: string; episode: PodcastSummary["latestEpisode"]; when: string; none: string }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-slate-500">{term}</dt>
+      <dd className="mt-1">
+        {episode ? (
+          <>
+            <Link href={`/dashboard/episodes/${episode.id}`} className="font-medium text-indigo-700 underline break-words">
+              {episode.title}
+            </Link>
+            <span className="block text-slate-500">
+              {when}
+              {formatDate(episode.at)}
+            </span>
+          </>
+        ) : (
+          <span className="text-slate-600">{none}</span>
+        )}
+      </dd>
+    </div>
+  );
+}
+
 function ShowCard({ show }: { show: PodcastSummary }) {
   const headingId = `show-${show.id}`;
   const { downloads } = show;
@@ -113,36 +137,8 @@ function ShowCard({ show }: { show: PodcastSummary }) {
             <Sparkline daily={downloads.daily} label={`Downloads per day from ${downloads.from} to ${downloads.to}`} />
           </dd>
         </div>
-        <div className="min-w-0">
-          <dt className="text-slate-500">Latest episode</dt>
-          <dd className="mt-1">
-            {show.latestEpisode ? (
-              <>
-                <Link href={`/dashboard/episodes/${show.latestEpisode.id}`} className="font-medium text-indigo-700 underline break-words">
-                  {show.latestEpisode.title}
-                </Link>
-                <span className="block text-slate-500">Published {formatDate(show.latestEpisode.at)}</span>
-              </>
-            ) : (
-              <span className="text-slate-600">Nothing published yet</span>
-            )}
-          </dd>
-        </div>
-        <div className="min-w-0">
-          <dt className="text-slate-500">Next scheduled</dt>
-          <dd className="mt-1">
-            {show.nextScheduled ? (
-              <>
-                <Link href={`/dashboard/episodes/${show.nextScheduled.id}`} className="font-medium text-indigo-700 underline break-words">
-                  {show.nextScheduled.title}
-                </Link>
-                <span className="block text-slate-500">{formatDate(show.nextScheduled.at)}</span>
-              </>
-            ) : (
-              <span className="text-slate-600">Nothing scheduled</span>
-            )}
-          </dd>
-        </div>
+        <EpisodeGlanceItem term="Latest episode" episode={show.latestEpisode} when="Published " none="Nothing published yet" />
+        <EpisodeGlanceItem term="Next scheduled" episode={show.nextScheduled} when="" none="Nothing scheduled" />
       </dl>
 
       {show.attention.length > 0 && (
