@@ -2,6 +2,7 @@
 
 import { useCallback, useRef, useState } from "react";
 import { buttonClass } from "./styles";
+import { useFileDrop } from "./use-file-drop";
 import { uploadFile, type UploadResult } from "./upload-file";
 
 /** Where the upload of one recording stands. */
@@ -56,21 +57,11 @@ export function useRecordingUpload({ direct, maxBytes }: { direct: boolean; maxB
 
 /** A drop zone with a "choose" button (keyboard: Tab to it, Enter or Space opens the file chooser). */
 export function RecordingDropZone({ onFile, label, compact = false }: { onFile: (file: File) => void; label: string; compact?: boolean }) {
-  const [dragging, setDragging] = useState(false);
+  const { dragging, dropProps } = useFileDrop((files) => onFile(files[0]!));
   const input = useRef<HTMLInputElement>(null);
   return (
     <div
-      onDragOver={(e) => {
-        e.preventDefault();
-        setDragging(true);
-      }}
-      onDragLeave={() => setDragging(false)}
-      onDrop={(e) => {
-        e.preventDefault();
-        setDragging(false);
-        const file = e.dataTransfer.files[0];
-        if (file) onFile(file);
-      }}
+      {...dropProps}
       className={`rounded-lg border-2 border-dashed text-center ${compact ? "p-4" : "p-6 sm:p-10"} ${dragging ? "border-indigo-500 bg-indigo-50" : "border-slate-300 bg-slate-50"}`}
       data-testid="recording-dropzone"
     >

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { discardUpload, sentBytes, unfinishedUploads, uploadDirect, type SavedUpload } from "./direct-upload";
 import { sendThroughApp } from "./upload-file";
+import { useFileDrop } from "./use-file-drop";
 
 interface Item {
   key: string;
@@ -29,7 +30,6 @@ export function Uploader({ maxBytes, direct = false }: { maxBytes: number; direc
     // eslint-disable-next-line react-hooks/set-state-in-effect -- localStorage exists only in the browser, after hydration
     if (direct) setUnfinished(unfinishedUploads());
   }, [direct]);
-  const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const router = useRouter();
 
@@ -66,19 +66,12 @@ export function Uploader({ maxBytes, direct = false }: { maxBytes: number; direc
     [direct, maxBytes, router],
   );
 
+  const { dragging, dropProps } = useFileDrop((files) => void start(files));
+
   return (
     <div className="space-y-3">
       <div
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setDragging(false);
-          if (e.dataTransfer.files.length) void start([...e.dataTransfer.files]);
-        }}
+        {...dropProps}
         className={`rounded-lg border-2 border-dashed p-8 text-center ${dragging ? "border-indigo-500 bg-indigo-50" : "border-slate-300 bg-white"}`}
         data-testid="dropzone"
       >

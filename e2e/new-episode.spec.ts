@@ -296,3 +296,18 @@ test("a recording can be dropped on New episode; a file that is not audio is ref
   await form.create.click();
   await expect(new EpisodePage(page).heading("dropped take 3")).toBeVisible();
 });
+
+test("a recording can be dropped on the media library too", async ({ page, user }) => {
+  const signIn = new SignInPage(page);
+  await signIn.goto(`/signin?callbackUrl=${encodeURIComponent("/dashboard/media")}`);
+  await signIn.signIn(user);
+  const bytes = fs.readFileSync(recording).toString("base64");
+  const dataTransfer = await page.evaluateHandle((b64) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], "library_drop.wav", { type: "audio/wav" }));
+    return dt;
+  }, bytes);
+  await page.getByTestId("dropzone").dispatchEvent("drop", { dataTransfer });
+  await expect(page.getByText("Uploaded")).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText("library_drop.wav").first()).toBeVisible();
+});
