@@ -1,5 +1,6 @@
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { LENGTH_HEADER } from "./content-length";
+import { webBody } from "./web-body";
 
 /**
  * Serves one stored object over HTTP with single byte ranges (RFC 9110): 200 or 206 with
@@ -88,6 +89,7 @@ export function serveRanges(req: Request, src: RangeSource, extraHeaders: Record
   const headers = new Headers(plan.headers);
   const length = plan.headers["Content-Length"];
   if (length !== undefined) headers.set(LENGTH_HEADER, length);
-  const body = plan.send ? (Readable.toWeb(src.open(plan.send.range ?? undefined)) as ReadableStream) : null;
+  const send = plan.send;
+  const body = send ? webBody(() => src.open(send.range ?? undefined)) : null;
   return new Response(body, { status: plan.status, headers });
 }
