@@ -106,3 +106,40 @@ test("the owner invites an editor who accepts in another browser and publishes; 
   expect(refused.status()).toBe(403);
   expect((await refused.json()).error.message).toBe("You are a viewer of this show; only an editor, admin or the owner of this show can do this.");
 });
+
+test("a member who opens a page above their role by URL reads why, with the way back, never an error page", async ({ page, browser, baseURL, user: owner, createUser }) => {
+  const api = page.request;
+  const auth = bearer(owner.token);
+  const title = `Roles Show ${Date.now()}`;
+  const podcast = await (await api.post("/api/v1/podcasts", { headers: auth, data: { title, author: "The Team" } })).json();
+  const join = async (role: "viewer" | "editor") => {
+    const member = await createUser({ name: `A ${role}` });
+    const invited = await (await api.post(`/api/v1/podcasts/${podcast.id}/members`, { headers: auth, data: { email: member.email, role } })).json();
+    expect((await api.post("/api/v1/invitations/accept", { headers: bearer(member.token), data: { token: invited.inviteToken } })).status()).toBe(200);
+    return signedIn(browser, baseURL, member);
+  };
+  const pages = {
+    "Edit podcast": { path: "edit", need: "an admin or the owner" },
+    "New episode": { path: "episodes/new", need: "an editor, admin or the owner" },
+    Members: { path: "members", need: "an admin or the owner" },
+    Subscribers: { path: "subscribers", need: "an admin or the owner" },
+  };
+  const expectRefused = async (member: Page, role: string, heading: string) => {
+    const { path: sub, need } = pages[heading as keyof typeof pages];
+    const response = await member.goto(`/dashboard/podcasts/${podcast.id}/${sub}`);
+    expect(response?.status(), `${role} on ${sub}`).toBe(200);
+    await expect(member.getByRole("heading", { name: heading, level: 1 })).toBeVisible();
+    await expect(member.locator("main").getByRole("status")).toHaveText(`You are a${role === "editor" ? "n" : ""} ${role} of this show; only ${need} of this show can do this.`);
+    await expect(member.locator("main form")).toHaveCount(0);
+    await member.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: title }).click();
+    await expect(member).toHaveURL(new RegExp(`/dashboard/podcasts/${podcast.id}$`));
+  };
+
+  const viewer = await join("viewer");
+  for (const heading of Object.keys(pages)) await expectRefused(viewer, "viewer", heading);
+  const editor = await join("editor");
+  for (const heading of ["Edit podcast", "Members", "Subscribers"]) await expectRefused(editor, "editor", heading);
+  // The editor's own page opens as it should.
+  await editor.goto(`/dashboard/podcasts/${podcast.id}/episodes/new`);
+  await expect(editor.getByRole("button", { name: "Create episode" })).toBeVisible();
+});

@@ -4,42 +4,22 @@ import { db, tables } from "@/db";
 import type { Viewer } from "@/lib/auth/viewer";
 import { AppError, notFound } from "@/lib/errors";
 import { isUuid } from "@/lib/ids";
+import { forbiddenMessage, roleAtLeast, type PodcastRole } from "@/lib/roles";
 
 /**
- * Who may do what with a podcast: the one access check of lib/data. A podcast's owner is
- * `podcasts.owner_id`; everyone else is a row in `podcast_members`. Someone who is not a member
- * gets not_found, exactly like a missing podcast; a member whose role is below the one needed
- * gets `forbidden` (403) with a plain message that names nothing of the show.
- *
- * - viewer: reads the show, its episodes and its analytics
- * - editor: episodes (create, edit, delete, process, publish, transcripts, chapters)
- * - admin: the podcast's settings and its members
- * - owner: deleting the podcast, transferring it
+ * Who may do what with a podcast: the one access check of lib/data (the roles are in
+ * lib/roles.ts). A podcast's owner is `podcasts.owner_id`; everyone else is a row in
+ * `podcast_members`. Someone who is not a member gets not_found, exactly like a missing podcast;
+ * a member whose role is below the one needed gets `forbidden` (403) with a plain message that
+ * names nothing of the show.
  */
-export type PodcastRole = "owner" | "admin" | "editor" | "viewer";
-export const PODCAST_ROLES: readonly PodcastRole[] = ["owner", "admin", "editor", "viewer"];
-
-const RANK: Record<PodcastRole, number> = { viewer: 1, editor: 2, admin: 3, owner: 4 };
+export { PODCAST_ROLES, roleAtLeast, type PodcastRole } from "@/lib/roles";
 
 type PodcastRow = typeof tables.podcasts.$inferSelect;
 type EpisodeRow = typeof tables.episodes.$inferSelect;
 
-/** True when `role` includes everything `need` may do. */
-export function roleAtLeast(role: PodcastRole, need: PodcastRole): boolean {
-  return RANK[role] >= RANK[need];
-}
-
-const NEEDS: Record<PodcastRole, string> = {
-  viewer: "a member of this show",
-  editor: "an editor, admin or the owner of this show",
-  admin: "an admin or the owner of this show",
-  owner: "the owner of this show",
-};
-
 function forbidden(role: PodcastRole, need: PodcastRole): AppError {
-  return new AppError("forbidden", `You are a${role === "admin" || role === "owner" ? "n" : ""} ${role} of this show; only ${NEEDS[need]} can do this.`, {
-    details: { role, need },
-  });
+  return new AppError("forbidden", forbiddenMessage(role, need), { details: { role, need } });
 }
 
 function roleOf(viewer: Viewer, ownerId: string, memberRole: PodcastRole | null): PodcastRole | null {

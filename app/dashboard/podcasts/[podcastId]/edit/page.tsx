@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { PodcastForm } from "@/components/podcast-form";
+import { RoleNotice } from "@/components/role-notice";
 import { requireViewer } from "@/lib/auth/session";
 import { orNotFound } from "@/lib/dashboard";
 import { listMediaFiles } from "@/lib/data/media";
 import { getPodcast } from "@/lib/data/podcasts";
 import { formatDuration } from "@/lib/format";
+import { roleAtLeast } from "@/lib/roles";
 import { updatePodcastAction } from "../../actions";
 
 export const metadata: Metadata = { title: "Edit podcast" };
@@ -21,6 +23,7 @@ function withShared(options: Option[], current: [string | null, string][]): Opti
 export default async function EditPodcastPage({ params }: { params: Promise<{ podcastId: string }> }) {
   const viewer = await requireViewer();
   const p = await orNotFound(getPodcast(viewer, (await params).podcastId));
+  if (!roleAtLeast(p.role, "admin")) return <RoleNotice title="Edit podcast" podcast={p} need="admin" />;
   const [images, audio] = await Promise.all([
     listMediaFiles(viewer, { limit: 100, kind: "image" }),
     listMediaFiles(viewer, { limit: 100, kind: "audio" }),

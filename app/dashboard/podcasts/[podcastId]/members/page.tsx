@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { InviteForm, MemberButton, RoleForm } from "@/components/members-forms";
+import { RoleNotice } from "@/components/role-notice";
 import { requireViewer } from "@/lib/auth/session";
 import { formatDate, orNotFound } from "@/lib/dashboard";
 import { listActivity } from "@/lib/data/activity";
 import { listMembers } from "@/lib/data/members";
 import { getPodcast } from "@/lib/data/podcasts";
+import { roleAtLeast } from "@/lib/roles";
 import { inviteMemberAction, removeMemberAction, transferPodcastAction, updateMemberAction } from "./actions";
 
 type Props = { params: Promise<{ podcastId: string }> };
@@ -34,14 +36,7 @@ export default async function MembersPage({ params }: Props) {
   const viewer = await requireViewer();
   const { podcastId } = await params;
   const podcast = await orNotFound(getPodcast(viewer, podcastId));
-  if (podcast.role !== "owner" && podcast.role !== "admin") {
-    return (
-      <section className="rounded-lg border border-slate-200 bg-white p-6">
-        <h1 className="text-2xl font-semibold">Members</h1>
-        <p className="text-slate-700">Only the owner and admins of this show manage its members. You are a{podcast.role === "editor" ? "n" : ""} {podcast.role}.</p>
-      </section>
-    );
-  }
+  if (!roleAtLeast(podcast.role, "admin")) return <RoleNotice title="Members" podcast={podcast} need="admin" />;
   const [members, activity] = await Promise.all([listMembers(viewer, podcastId), listActivity(viewer, podcastId, { limit: 50 })]);
   const active = members.filter((m) => m.status === "active");
   const pending = members.filter((m) => m.status === "pending");

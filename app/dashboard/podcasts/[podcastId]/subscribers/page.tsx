@@ -2,10 +2,12 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
 import { CopyButton } from "@/components/copy-button";
+import { RoleNotice } from "@/components/role-notice";
 import { requireViewer } from "@/lib/auth/session";
 import { formatDate, orNotFound } from "@/lib/dashboard";
 import { getPodcast } from "@/lib/data/podcasts";
 import { listSubscribers } from "@/lib/data/subscribers";
+import { roleAtLeast } from "@/lib/roles";
 import { publicBaseUrl } from "@/lib/urls";
 import { addSubscriberAction, importSubscribersAction, revokeSubscriberAction, rotateSubscriberAction } from "./actions";
 import { AddSubscriberForm, ImportSubscribersForm, SubscriberAction } from "./subscriber-forms";
@@ -16,6 +18,7 @@ export default async function SubscribersPage({ params }: { params: Promise<{ po
   const viewer = await requireViewer();
   const { podcastId } = await params;
   const podcast = await orNotFound(getPodcast(viewer, podcastId));
+  if (!roleAtLeast(podcast.role, "admin")) return <RoleNotice title="Subscribers" podcast={podcast} need="admin" />;
   const subscribers = await listSubscribers(viewer, podcastId, publicBaseUrl({ headers: await headers() }));
   return (
     <div className="space-y-6">

@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { NewEpisodeForm } from "@/components/new-episode-form";
+import { RoleNotice } from "@/components/role-notice";
 import { requireViewer } from "@/lib/auth/session";
 import { orNotFound } from "@/lib/dashboard";
 import { listSourceAudio } from "@/lib/data/media";
 import { getPodcast } from "@/lib/data/podcasts";
 import { getEnv } from "@/lib/env";
 import { recordingChoice } from "@/lib/recording-choice";
+import { roleAtLeast } from "@/lib/roles";
 import { DEFAULT_PROCESSING, LOUDNESS_PRESETS, processingOptionsSchema, targetLufs } from "@/lib/validation/processing";
 import { createEpisodeAction } from "@/app/dashboard/episodes/actions";
 
@@ -15,6 +17,7 @@ export const metadata: Metadata = { title: "New episode" };
 export default async function NewEpisodePage({ params }: { params: Promise<{ podcastId: string }> }) {
   const viewer = await requireViewer();
   const podcast = await orNotFound(getPodcast(viewer, (await params).podcastId));
+  if (!roleAtLeast(podcast.role, "editor")) return <RoleNotice title="New episode" podcast={podcast} need="editor" />;
   const recordings = await listSourceAudio(viewer, { limit: 100, purpose: "recordings" });
   const parsed = processingOptionsSchema.safeParse({ ...DEFAULT_PROCESSING, ...(podcast.processing ?? {}) });
   const o = parsed.success ? parsed.data : DEFAULT_PROCESSING;
