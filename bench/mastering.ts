@@ -49,6 +49,7 @@ type Figures = {
   referenceCpu: number;
   pipelineFfmpegCpu: number;
   pipelineNodeCpu: number;
+  processCpu: Record<string, number>;
   label: string;
   ffmpeg: string;
   inspectMs: number;
@@ -200,6 +201,7 @@ async function measureOne(label: string): Promise<void> {
       referenceCpu,
       pipelineFfmpegCpu,
       pipelineNodeCpu,
+      processCpu: master.cpuSeconds,
       inspectMs,
       pipelineMs: t3 - t1,
       stages: { "measure (first pass)": t2 - t1, "clean up + normalise + assemble + encode + verify + waveform": t3 - t2 },
@@ -258,6 +260,7 @@ function print(f: Figures): void {
   console.log(
     `  CPU: pipeline ${cpu.toFixed(1)} s (ffmpeg ${f.pipelineFfmpegCpu.toFixed(1)} + node ${f.pipelineNodeCpu.toFixed(1)}), reference ${f.referenceCpu.toFixed(1)} s, ratio ${(cpu / f.referenceCpu).toFixed(2)}; load average ${os.loadavg()[0]!.toFixed(1)}`,
   );
+  console.log(`  CPU by process of the main pass: ${Object.entries(f.processCpu).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ")}`);
   console.log(`  node RSS growth: ${f.rssGrowthMb.toFixed(1)} MB (target < 150); largest ffmpeg child: ${f.ffmpegPeakMb.toFixed(0)} MB`);
   console.log(
     `  mode ${f.mode} (leveler ${f.leveler}), ${f.encodes} encode(s); in ${f.inputLufs} LUFS -> out ${f.outputLufs} LUFS, ${f.outputTp} dBTP; ${f.silenceRemoved} s silence removed; ${f.outputSeconds} s out`,

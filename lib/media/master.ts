@@ -91,6 +91,8 @@ export type MasterResult = {
   opus?: { outputPath: string; sizeBytes: number; bitrateKbps: number };
   ms: number;
   ffmpegPeakRssBytes: number;
+  /** CPU seconds of each process of the last pass (clean up, mix, encode, verify, opus), for the bench. */
+  cpuSeconds: Record<string, number>;
 };
 
 const db2lin = (db: number) => 10 ** (db / 20);
@@ -300,6 +302,7 @@ export async function masterEpisode(opts: MasterOptions): Promise<MasterResult> 
         ...(opus ? { opus: { ...opus, sizeBytes: (await fsp.stat(opus.outputPath)).size } } : {}),
         ms: Date.now() - started,
         ffmpegPeakRssBytes: peakRss,
+        cpuSeconds: run.cpuSeconds,
       };
     }
     const removeOutputs = () => Promise.all([fsp.rm(encodedPath, { force: true }), opus && fsp.rm(opus.outputPath, { force: true })]);
@@ -362,6 +365,7 @@ async function mixEncodeVerify(a: {
   cuts: Cut[];
   waveformPath: string;
   peakRss: number;
+  cpuSeconds: Record<string, number>;
 }> {
   const { opts, channels, plan } = a;
   const timeoutMs = timeoutFor(a.expectedSeconds * 2);
@@ -479,6 +483,7 @@ async function mixEncodeVerify(a: {
     cuts: clean.trimmer.cuts,
     waveformPath,
     peakRss: Math.max(...results.map((r) => r.peakRssBytes)),
+    cpuSeconds: Object.fromEntries(["clean up", "mix", "encode", "verify", "opus"].slice(0, results.length).map((k, i) => [k, results[i]!.cpuMs / 1000])),
   };
 }
 
