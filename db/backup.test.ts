@@ -59,7 +59,9 @@ if (isSqlite()) describe("SQLite online backup (npm run db:backup) and restore",
     try {
       await writer.ready;
       backup = await backupSqliteDatabase(path.join(originalDir, "backups", "during-writes.db"));
-      await new Promise((r) => setTimeout(r, 200)); // the writer goes on after the snapshot
+      // The writer goes on after the snapshot: wait until the live database holds more than it did then.
+      const atBackup = (await writerNumbers()).length;
+      while ((await writerNumbers()).length <= atBackup) await new Promise((r) => setImmediate(r));
     } finally {
       writer.child.kill("SIGKILL");
     }
