@@ -162,7 +162,7 @@ async function measureOne(label: string): Promise<void> {
     const t2 = Date.now();
     const introSeconds = introInfo.kind === "audio" ? introInfo.durationSeconds : 10;
     const master = await media.masterEpisode({
-      recording: { path: files.main, durationSeconds: measured.durationSeconds, loudness: measured.loudness },
+      recording: { path: files.main, durationSeconds: measured.durationSeconds, loudness: measured.loudness, channels: info.channels },
       leveling: plan.applied ? { gainDeciDb: plan.gainDeciDb } : undefined,
       channels: 2,
       bitrateKbps: 128,

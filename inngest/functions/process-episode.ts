@@ -189,7 +189,7 @@ export const processEpisode = inngest.createFunction(
           await fsp.mkdir(workDir, { recursive: true });
           const result = await onLocalCopies([recording, intro, outro], async () =>
             masterEpisode({
-              recording: { path: recording, durationSeconds: measured.durationSeconds, loudness: measured.loudness },
+              recording: { path: recording, durationSeconds: measured.durationSeconds, loudness: measured.loudness, channels: inputs.source.channels },
               leveling: measured.leveling?.applied ? { gainDeciDb: measured.leveling.gainDeciDb } : undefined,
               channels: inputs.channels,
               cleanUp: {

@@ -1,9 +1,11 @@
+import { spawnSync } from "node:child_process";
 import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyseRecording } from "./clean-up";
-import { listenerFigures } from "./listener-meter";
+import { ffmpegPaths } from "./ffmpeg";
+import { listenerFigures, meter } from "./listener-meter";
 import { planLeveling } from "./leveler";
 import { masterEpisode } from "./master";
 import { writeSpeakerTurnsWav, type SpeakerTurnsTruth } from "./test-signals";
@@ -34,12 +36,13 @@ describe.each([
   { target: -23, channels: 2 as const },
 ])("leveling a conversation to $target LUFS ($channels channels)", ({ target, channels }) => {
   it("brings every speaker to one level, on target in one encode, without lifting the pauses", async () => {
-    const analysed = await analyseRecording(f("conversation.wav"), { channels, durationSeconds: truth.seconds });
+    // As process-episode runs it: the mono recording is analysed, cleaned up and levelled in mono.
+    const analysed = await analyseRecording(f("conversation.wav"), { channels: 1, durationSeconds: truth.seconds });
     const plan = planLeveling(analysed.analysis, { targetLufs: target });
     if (!plan.applied) throw new Error(plan.reason);
     const out = f(`levelled-${target}.mp3`);
     const result = await masterEpisode({
-      recording: { path: f("conversation.wav"), durationSeconds: analysed.durationSeconds, loudness: analysed.loudness },
+      recording: { path: f("conversation.wav"), durationSeconds: analysed.durationSeconds, loudness: analysed.loudness, channels: 1 },
       channels,
       leveling: plan,
       cleanUp: { trimSilence: false, maxPauseSeconds: null, noiseReduction: false },
@@ -64,5 +67,41 @@ describe.each([
     for (const offset of l.speakerOffsetLu) expect(offset).toBeLessThanOrEqual(2);
     // The long pause's noise rises no more than 6 dB beyond the speech on either side.
     expect(l.pauseNoiseRiseBeyondSpeechDb).toBeLessThanOrEqual(6);
+  }, 60_000);
+});
+
+/** Peak level (dBFS) of a decoded file's left minus right channel: -inf when the two are the same. */
+function sideLevelDb(file: string): number {
+  const r = spawnSync(ffmpegPaths().ffmpeg, ["-hide_banner", "-nostdin", "-v", "info", "-i", file, "-af", "pan=mono|c0=c0-c1,astats=metadata=0", "-f", "null", "-"], { encoding: "utf8" });
+  const m = /Peak level dB:\s*(-?inf|-?[\d.]+)/.exec(r.stderr);
+  if (!m) throw new Error(`no astats in: ${r.stderr.slice(-300)}`);
+  return m[1]!.endsWith("inf") ? -Infinity : Number(m[1]);
+}
+
+describe("a mono recording of a stereo episode", () => {
+  it("is cleaned up and levelled in mono, then upmixed: the same programme as when processed in stereo throughout", async () => {
+    const analysed = await analyseRecording(f("conversation.wav"), { channels: 1, durationSeconds: truth.seconds });
+    const plan = planLeveling(analysed.analysis, { targetLufs: -16 });
+    if (!plan.applied) throw new Error(plan.reason);
+    const master = (recordingChannels: number) =>
+      masterEpisode({
+        recording: { path: f("conversation.wav"), durationSeconds: analysed.durationSeconds, loudness: analysed.loudness, channels: recordingChannels },
+        channels: 2,
+        leveling: plan,
+        cleanUp: { trimSilence: true, maxPauseSeconds: 1.5, noiseReduction: true },
+        target: { integratedLufs: -16, truePeakDbtp: -1 },
+        workDir: f(`work-mono-${recordingChannels}`),
+        outputPath: f(`mono-${recordingChannels}.mp3`),
+      });
+    // Told the recording is stereo, the pipeline upmixes at the decoder (the wide path).
+    const [narrow, wide] = [await master(1), await master(2)];
+    // A stereo episode, both channels the same programme.
+    expect(sideLevelDb(narrow.outputPath)).toBeLessThan(-60);
+    const [a, b] = [meter(narrow.outputPath), meter(wide.outputPath)];
+    expect(Math.abs(a.integrated - b.integrated)).toBeLessThanOrEqual(0.1);
+    expect(Math.abs(a.truePeak - b.truePeak)).toBeLessThanOrEqual(0.2);
+    expect(Math.abs(a.lra - b.lra)).toBeLessThanOrEqual(0.2);
+    expect(Math.abs(narrow.durationSeconds - wide.durationSeconds)).toBeLessThanOrEqual(0.1);
+    expect(Math.abs(narrow.silenceRemovedSeconds - wide.silenceRemovedSeconds)).toBeLessThanOrEqual(0.1);
   }, 60_000);
 });

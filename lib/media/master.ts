@@ -22,8 +22,13 @@ export type LoudnessTarget = {
 export type Bumper = { path: string; durationSeconds: number; loudness?: LoudnessStats };
 
 export type MasterOptions = {
-  /** The raw recording (a user file), its decoded length (inspectMedia) and first-pass loudness (measureRecording). */
-  recording: { path: string; durationSeconds: number; loudness: LoudnessStats };
+  /**
+   * The raw recording (a user file), its decoded length (inspectMedia), first-pass loudness
+   * (measureRecording) and its own channels (inspectMedia; default: the episode's). A mono
+   * recording of a stereo episode is cleaned up and levelled in mono and upmixed in the mix, as
+   * ffmpeg upmixes anywhere (each channel 3 dB down): the same programme for half the work.
+   */
+  recording: { path: string; durationSeconds: number; loudness: LoudnessStats; channels?: number };
   /** Channels of the episode: 2 (stereo), 1 (mono); pass the input's (max 2) to follow it. */
   channels: 1 | 2;
   /**
@@ -189,6 +194,8 @@ export function bumperGainDb(l: LoudnessStats, targetLufs: number, tpLimit: numb
 /** The whole mix graph: [intro] + main + [outro] with crossfades, as float PCM at 44.1 kHz. */
 export function buildMixGraph(o: {
   channels: 1 | 2;
+  /** Channels of the main input (the cleaned recording); upmixed to `channels` first when fewer. */
+  mainChannels?: 1 | 2;
   mainInput: number;
   intro?: { input: number; gainDb: number };
   outro?: { input: number; gainDb: number };
@@ -198,7 +205,9 @@ export function buildMixGraph(o: {
   limiterDbtp?: number;
 }): string {
   const fmt = `aformat=sample_fmts=flt:sample_rates=${WORK_SAMPLE_RATE}:channel_layouts=${o.channels === 1 ? "mono" : "stereo"}`;
-  const parts: string[] = [`[${o.mainInput}:a]${o.mainFilter},${fmt}[main]`];
+  // Upmix before the normalisation, so its limiter and loudnorm see the episode's channels.
+  const upmix = (o.mainChannels ?? o.channels) < o.channels ? `${fmt},` : "";
+  const parts: string[] = [`[${o.mainInput}:a]${upmix}${o.mainFilter},${fmt}[main]`];
   let last = "main";
   if (o.intro) {
     parts.push(`[${o.intro.input}:a]aresample=${WORK_SAMPLE_RATE},${fmt},volume=${f2(o.intro.gainDb)}dB[intro]`);
@@ -368,17 +377,20 @@ async function mixEncodeVerify(a: {
   cpuSeconds: Record<string, number>;
 }> {
   const { opts, channels, plan } = a;
+  // The recording's own channels, up to the episode's: clean-up and leveler work at this width.
+  const recordingChannels = Math.min(opts.recording.channels ?? channels, channels) as 1 | 2;
   const timeoutMs = timeoutFor(a.expectedSeconds * 2);
   const inputs: string[] = [];
   let n = 0;
   const intro = opts.intro ? { input: n++, gainDb: a.introGain } : undefined;
   if (opts.intro) inputs.push(...userInput(opts.intro.path));
   const mainInput = n++;
-  inputs.push(...rawInput("pipe:0", WORK_SAMPLE_RATE, channels));
+  inputs.push(...rawInput("pipe:0", WORK_SAMPLE_RATE, recordingChannels));
   const outro = opts.outro ? { input: n++, gainDb: a.outroGain } : undefined;
   if (opts.outro) inputs.push(...userInput(opts.outro.path));
   const graph = buildMixGraph({
     channels,
+    mainChannels: recordingChannels,
     mainInput,
     intro,
     outro,
@@ -392,7 +404,7 @@ async function mixEncodeVerify(a: {
   const partial = `${a.encodedPath}.partial`;
   const clean = startCleanUp(opts.recording.path, {
     ...opts.cleanUp,
-    channels,
+    channels: recordingChannels,
     durationSeconds: opts.recording.durationSeconds,
     gain: plan.mode === "levelled" && opts.leveling ? { deciDb: opts.leveling.gainDeciDb, offsetDb: plan.gainDb } : undefined,
     signal: opts.signal,
@@ -479,7 +491,7 @@ async function mixEncodeVerify(a: {
     output: parseEbur128Summary(results[3]!.log),
     mode,
     durationSeconds: waveform.durationSeconds,
-    mainSeconds: clean.trimmer.outputSamples / channels / WORK_SAMPLE_RATE,
+    mainSeconds: clean.trimmer.outputSamples / recordingChannels / WORK_SAMPLE_RATE,
     cuts: clean.trimmer.cuts,
     waveformPath,
     peakRss: Math.max(...results.map((r) => r.peakRssBytes)),
