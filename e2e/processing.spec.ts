@@ -110,6 +110,31 @@ test("uploads a recording and intro with progress, processes the episode and pla
   const whole = await page.request.get(`/p/${podcast.slug}/${episode.slug}/audio.mp3`);
   expect(whole.headers()["content-length"]).toBe(String(api.sizeBytes));
   expect((await whole.body()).length).toBe(api.sizeBytes);
+
+  // The Opus rendition (on by default) is listed beside the MP3 and served as Ogg.
+  const opusUrl = `/p/${podcast.slug}/${episode.slug}/audio.opus`;
+  expect(xml).toMatch(new RegExp(`<podcast:alternateEnclosure type="audio/opus" length="\\d+" bitrate="\\d+" title="Opus"`));
+  const opus = await page.request.get(opusUrl, { headers: { Range: "bytes=0-3" } });
+  expect(opus.status()).toBe(206);
+  expect((await opus.body()).toString("latin1")).toBe("OggS");
+
+  // Turned off in the show's settings, the next processing makes none and the feed stops listing it.
+  await page.goto(`/dashboard/podcasts/${podcast.id}/edit`);
+  await page.getByLabel("Also make an Opus version").uncheck();
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: podcast.title })).toBeVisible();
+  await page.goto(`/dashboard/podcasts/${podcast.id}/edit`);
+  await expect(page.getByLabel("Also make an Opus version")).not.toBeChecked();
+  const before = (await again()).processing.id;
+  expect((await page.request.post(`/api/v1/episodes/${episode.id}/process`, { headers: bearer(user.token), data: { audioFileId: api.processing.sourceFileId } })).status()).toBe(202);
+  await expect
+    .poll(async () => {
+      const e = await again();
+      return e.processing.id !== before && !["queued", "running"].includes(e.processing.status) && e.processing.status;
+    }, { timeout: 60_000 })
+    .toBe("succeeded");
+  expect(await (await page.request.get(`/p/${podcast.slug}/feed.xml`)).text()).not.toContain("alternateEnclosure");
+  expect((await page.request.get(opusUrl)).status()).toBe(404);
 });
 
 test("levels a quiet and a loud speaker and shows loudness over time before and after", async ({ page, user }) => {
