@@ -89,6 +89,11 @@ describe("RSS feed", () => {
     const etag = first.res.headers.get("etag")!;
     expect(etag).toMatch(/^"[^"]+"$/);
     expect((await getFeed(podcast.slug, { "if-none-match": etag })).res.status).toBe(304);
+    // Weak comparison, as RFC 9110 requires for If-None-Match: a CDN that gzips the feed (Cloudflare
+    // does) hands apps W/"…", and they send it back.
+    expect((await getFeed(podcast.slug, { "if-none-match": `W/${etag}` })).res.status).toBe(304);
+    expect((await getFeed(podcast.slug, { "if-none-match": `"x", W/${etag}` })).res.status).toBe(304);
+    expect((await getFeed(podcast.slug, { "if-none-match": `W/"x"` })).res.status).toBe(200);
     expect((await getFeed(podcast.slug, { "if-modified-since": first.res.headers.get("last-modified")! })).res.status).toBe(304);
     await updateEpisode(user.viewer, ep.id, { title: "Renamed" });
     const changed = await getFeed(podcast.slug, { "if-none-match": etag });

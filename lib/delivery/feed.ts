@@ -5,6 +5,7 @@ import { getSubscriberAccess, getSubscriberFeedContent, touchSubscriber, type Su
 import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { buildFeed, feedEtag, lastModified, type FeedOptions } from "@/lib/feed";
+import { ifNoneMatchHits } from "@/lib/http/ranges";
 import { isHttpsRequest, resourceSecurityHeaders } from "@/lib/http/security-headers";
 import { log } from "@/lib/log";
 import { publicBaseUrl } from "@/lib/urls";
@@ -210,7 +211,7 @@ function feedAnswer(feed: BuiltFeed, req: DeliveryRequest, https: boolean, opts:
   const inm = req.header("if-none-match");
   const ims = req.header("if-modified-since");
   const fresh = inm
-    ? inm.split(",").some((t) => t.trim() === feed.etag || t.trim() === "*")
+    ? ifNoneMatchHits(inm, feed.etag)
     : !!ims && !Number.isNaN(Date.parse(ims)) && Date.parse(feed.lastModified) <= Date.parse(ims);
   if (fresh) return { status: 304, headers: feedHeaders(feed, https, null) };
   // Never for HEAD, as Next's compression: the length is the plain body's.
