@@ -6,6 +6,7 @@ import { db, tables } from "@/db";
 import { makeEpisode, makePodcast, makePublishedEpisode, makeUser } from "@/tests/factories";
 import { GET as feedRoute } from "@/app/p/[slug]/feed.xml/route";
 import { updateEpisode } from "@/lib/data/episodes";
+import { updatePodcast } from "@/lib/data/podcasts";
 import { podcastGuid, uuidv5 } from "./feed";
 
 const BASE = "http://localhost";
@@ -81,6 +82,25 @@ describe("RSS feed", () => {
     expect(xml).toMatch(/<pubDate>Thu, 05 Feb 2026 10:00:00 GMT<\/pubDate>/);
   });
 
+  it("keeps the podcast:guid it was first served with when the slug changes or the feed is reached under another host", async () => {
+    const user = await makeUser();
+    const podcast = await makePodcast(user.viewer, { ownerEmail: "g@example.com" });
+    await makePublishedEpisode(user.viewer, podcast.id);
+    const guid = parseFeed((await getFeed(podcast.slug)).xml)!.guid;
+    // Seeded from the feed URL it was first assigned under, as the namespace defines it.
+    expect(guid).toBe(podcastGuid(`${BASE}/p/${podcast.slug}/feed.xml`));
+    // A podcast gets its GUID once in its lifetime (Podcasting 2.0, PSP-1): apps and Podcast
+    // Index follow the show by it, so a new slug must not make it another show.
+    await updatePodcast(user.viewer, podcast.id, { slug: `${podcast.slug}-renamed` });
+    const renamed = await getFeed(`${podcast.slug}-renamed`);
+    expect(renamed.res.status).toBe(200);
+    expect(parseFeed(renamed.xml)!.guid).toBe(guid);
+    const otherHost = await feedRoute(new Request(`http://other.test/p/${podcast.slug}-renamed/feed.xml`, { headers: { host: "other.test" } }), {
+      params: Promise.resolve({ slug: `${podcast.slug}-renamed` }),
+    });
+    expect(parseFeed(await otherHost.text())!.guid).toBe(guid);
+  });
+
   it("answers 304 to If-None-Match and If-Modified-Since, and changes its ETag when an episode changes", async () => {
     const user = await makeUser();
     const podcast = await makePodcast(user.viewer);
@@ -89,6 +109,11 @@ describe("RSS feed", () => {
     const etag = first.res.headers.get("etag")!;
     expect(etag).toMatch(/^"[^"]+"$/);
     expect((await getFeed(podcast.slug, { "if-none-match": etag })).res.status).toBe(304);
+    // Weak comparison, as RFC 9110 requires for If-None-Match: a CDN that gzips the feed (Cloudflare
+    // does) hands apps W/"…", and they send it back.
+    expect((await getFeed(podcast.slug, { "if-none-match": `W/${etag}` })).res.status).toBe(304);
+    expect((await getFeed(podcast.slug, { "if-none-match": `"x", W/${etag}` })).res.status).toBe(304);
+    expect((await getFeed(podcast.slug, { "if-none-match": `W/"x"` })).res.status).toBe(200);
     expect((await getFeed(podcast.slug, { "if-modified-since": first.res.headers.get("last-modified")! })).res.status).toBe(304);
     await updateEpisode(user.viewer, ep.id, { title: "Renamed" });
     const changed = await getFeed(podcast.slug, { "if-none-match": etag });

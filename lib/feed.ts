@@ -124,9 +124,7 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
   if (sub) out.push(el("itunes:block", null, "yes"));
   if (podcast.newFeedUrl && !sub) out.push(el("itunes:new-feed-url", null, podcast.newFeedUrl));
   out.push(
-    // An imported show keeps the podcast:guid it had: apps that follow the GUID see the same show.
-    // A subscriber's feed is the same show: its GUID comes from the public feed's URL.
-    el("podcast:guid", null, podcast.sourcePodcastGuid ?? podcastGuid(urls.feed(base, podcast.slug))),
+    el("podcast:guid", null, feedGuid(podcast, base)),
     el("podcast:locked", podcast.ownerEmail ? { owner: podcast.ownerEmail } : null, podcast.locked ? "yes" : "no"),
   );
   for (const f of podcast.funding) out.push(el("podcast:funding", { url: f.url }, f.label));
@@ -203,6 +201,15 @@ export function buildFeed(podcast: PublicPodcast, episodes: PublicEpisode[], bas
   }
   out.push("</channel>", "</rss>");
   return out.join("");
+}
+
+/**
+ * The show's podcast:guid: the one it keeps (an imported show's from its old host, or the one
+ * its feed was first served with), else derived from the public feed's URL as the namespace
+ * defines it. A subscriber's feed is the same show, so it carries the same GUID.
+ */
+export function feedGuid(podcast: Pick<PublicPodcast, "podcastGuid" | "slug">, base: string): string {
+  return podcast.podcastGuid ?? podcastGuid(urls.feed(base, podcast.slug));
 }
 
 /** The enclosure's type: what the stored file is (imported AAC stays AAC), MP3 otherwise. */

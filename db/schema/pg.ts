@@ -102,6 +102,9 @@ export const podcasts = pgTable(
     // podcast:guid, kept so apps that follow the GUID find the same show.
     importedFromUrl: text("imported_from_url"),
     sourcePodcastGuid: text("source_podcast_guid"),
+    // The podcast:guid this show was given the first time its feed was built (from that feed
+    // URL), kept for life: a new slug or host must not make it another show (PSP-1).
+    podcastGuid: text("podcast_guid"),
     processing: jsonb("processing").$type<Record<string, unknown>>(),
     // Analytics prefix (OP3, Podtrac…) put before every enclosure URL in the feed; null = none.
     enclosurePrefix: text("enclosure_prefix"),

@@ -7,7 +7,8 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db, tables } from "@/db";
-import { buildFeed, feedEtag } from "@/lib/feed";
+import { buildFeed, feedEtag, podcastGuid } from "@/lib/feed";
+import { urls } from "@/lib/urls";
 import { isAppError } from "@/lib/errors";
 import { addMember, makeEpisode, makePodcast, makePublishedEpisode, makeUser, uploadFromPath } from "@/tests/factories";
 import { makeFixtureDir } from "@/tests/media-fixtures";
@@ -18,7 +19,7 @@ import { deleteMediaFile, ingestUpload, renameMediaFile } from "./media";
 import { transferPodcast } from "./members";
 import { createPodcast, deletePodcast, updatePodcast } from "./podcasts";
 import { cancelProcessing, completeProcessing, failProcessing, opusKeyFor, startProcessing, storeProcessingOutput } from "./processing";
-import { getPublicFeedVersion, getPublicPodcast, listPublishedEpisodes } from "./public";
+import { getPublicFeedVersion, getPublicPodcast, keepPodcastGuid, listPublishedEpisodes } from "./public";
 import { publishEpisode, publishScheduledEpisode, unpublishEpisode } from "./publishing";
 
 /**
@@ -120,6 +121,15 @@ const cases: Record<string, Case[]> = {
         const key = (await storeProcessingOutput(id, out.file, { opus: opus.file }))!;
         await completeProcessing(id, { key, sha256: out.sha256, sizeBytes: out.size, durationSeconds: 5, stats: {}, waveform: null, opus: { key: opusKeyFor(id), sha256: opus.sha256, sizeBytes: opus.size, channels: 1 } });
         return across(s.slug, () => updatePodcast(s.viewer, s.podcast.id, { opusRendition: false }));
+      },
+    },
+  ],
+  "public.ts:keepPodcastGuid": [
+    {
+      alters: false, // it keeps the GUID the feed already carries
+      run: async () => {
+        const s = await show();
+        return across(s.slug, () => keepPodcastGuid(s.podcast.id, podcastGuid(urls.feed(BASE, s.slug))));
       },
     },
   ],

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, inArray, isNotNull, Placeholder, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull, Placeholder, sql } from "drizzle-orm";
 import { db, getConnection, tables } from "@/db";
 import { notFound } from "@/lib/errors";
 import { episodeFields } from "./episodes";
@@ -27,8 +27,11 @@ export interface PublicPodcast extends ReturnType<typeof podcastFields> {
   newFeedUrl: string | null;
   /** The show moved away: the feed answers 301 here and the page says so. */
   movedToFeedUrl: string | null;
-  /** The podcast:guid the show had at its old host (kept by an import). */
-  sourcePodcastGuid: string | null;
+  /**
+   * The show's podcast:guid, once it has one: the old host's (kept by an import), or the one
+   * its feed was first served with (`keepPodcastGuid`). Null until its feed is first built.
+   */
+  podcastGuid: string | null;
   cover: PublicFile | null;
   /** The cover's accent colour, "#rrggbb"; null without a cover or before it is computed (lib/data/accent.ts). */
   accentColor: string | null;
@@ -78,7 +81,7 @@ const publicFile = (f: { id: string; mimeType: string; width: number | null; hei
 });
 
 function toPublicPodcast(row: PodcastRow, cover: PublicFile | null): PublicPodcast {
-  return { ...podcastFields(row), locked: row.locked, newFeedUrl: row.newFeedUrl, movedToFeedUrl: row.movedToFeedUrl, sourcePodcastGuid: row.sourcePodcastGuid, cover, accentColor: cover ? row.accentColor : null, feedVersion: row.feedVersion };
+  return { ...podcastFields(row), locked: row.locked, newFeedUrl: row.newFeedUrl, movedToFeedUrl: row.movedToFeedUrl, podcastGuid: row.sourcePodcastGuid ?? row.podcastGuid, cover, accentColor: cover ? row.accentColor : null, feedVersion: row.feedVersion };
 }
 
 /** A public podcast by slug. */
@@ -204,6 +207,20 @@ function fromEnclosureRow(row: unknown[]): Enclosure {
     // A Date from pg; milliseconds from the raw SQLite row.
     audio: { id: id as string, storageKey: storageKey as string, mimeType: mimeType as string, sha256: sha256 as string, createdAt: new Date(createdAt as number | Date) },
   };
+}
+
+/**
+ * Gives a podcast the podcast:guid its feed is about to carry, if it has none yet, and returns
+ * the one it keeps (another instance may have set it first). A podcast gets its GUID once in its
+ * lifetime (Podcasting 2.0, PSP-1); the XML does not change, so the feed version stays.
+ */
+export async function keepPodcastGuid(podcastId: string, guid: string): Promise<string> {
+  await db
+    .update(tables.podcasts)
+    .set({ podcastGuid: guid })
+    .where(and(eq(tables.podcasts.id, podcastId), isNull(tables.podcasts.podcastGuid)));
+  const [row] = await db.select({ podcastGuid: tables.podcasts.podcastGuid }).from(tables.podcasts).where(eq(tables.podcasts.id, podcastId));
+  return row?.podcastGuid ?? guid;
 }
 
 /** The id and feed version of a public podcast, by slug: all a feed's ETag needs (and where it moved, if it did). */

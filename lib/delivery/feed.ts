@@ -1,10 +1,11 @@
 import "server-only";
 import zlib from "node:zlib";
-import { getPublicFeedVersion, getPublicPodcast, listPublishedEpisodes, type PublicEpisode, type PublicPodcast } from "@/lib/data/public";
+import { getPublicFeedVersion, getPublicPodcast, keepPodcastGuid, listPublishedEpisodes, type PublicEpisode, type PublicPodcast } from "@/lib/data/public";
 import { getSubscriberAccess, getSubscriberFeedContent, touchSubscriber, type SubscriberAccess } from "@/lib/data/subscriber-feed";
 import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
-import { buildFeed, feedEtag, lastModified, type FeedOptions } from "@/lib/feed";
+import { buildFeed, feedEtag, feedGuid, lastModified, type FeedOptions } from "@/lib/feed";
+import { ifNoneMatchHits } from "@/lib/http/ranges";
 import { isHttpsRequest, resourceSecurityHeaders } from "@/lib/http/security-headers";
 import { log } from "@/lib/log";
 import { publicBaseUrl } from "@/lib/urls";
@@ -42,14 +43,22 @@ const CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=600";
 const PRIVATE_CACHE_CONTROL = "private, max-age=300";
 
 async function build(slug: string, base: string): Promise<BuiltFeed> {
-  const podcast = await getPublicPodcast(slug);
+  const podcast = await withKeptGuid(await getPublicPodcast(slug), base);
   const episodes = await listPublishedEpisodes(podcast.id);
   return built(podcast, episodes, base, { hubs: webSubHubs() }, podcast);
 }
 
+/** The podcast with the podcast:guid it keeps for life, given it now if it has none yet. */
+async function withKeptGuid(podcast: PublicPodcast, base: string): Promise<PublicPodcast> {
+  if (podcast.podcastGuid) return podcast;
+  return { ...podcast, podcastGuid: await keepPodcastGuid(podcast.id, feedGuid(podcast, base)) };
+}
+
 /** A subscriber's feed: their own URLs throughout, supporter-only episodes included. */
 async function buildForSubscriber(access: SubscriberAccess, token: string, base: string): Promise<BuiltFeed> {
-  const { podcast, episodes } = await getSubscriberFeedContent(access);
+  const content = await getSubscriberFeedContent(access);
+  const podcast = await withKeptGuid(content.podcast, base);
+  const episodes = content.episodes;
   // The version read with the token: content read later is at least as new, and the next
   // request after a change sees another version and builds again.
   return built(podcast, episodes, base, { subscriber: { token, publicPages: access.publicPages } }, subscriberEtagKey(access));
@@ -210,7 +219,7 @@ function feedAnswer(feed: BuiltFeed, req: DeliveryRequest, https: boolean, opts:
   const inm = req.header("if-none-match");
   const ims = req.header("if-modified-since");
   const fresh = inm
-    ? inm.split(",").some((t) => t.trim() === feed.etag || t.trim() === "*")
+    ? ifNoneMatchHits(inm, feed.etag)
     : !!ims && !Number.isNaN(Date.parse(ims)) && Date.parse(feed.lastModified) <= Date.parse(ims);
   if (fresh) return { status: 304, headers: feedHeaders(feed, https, null) };
   // Never for HEAD, as Next's compression: the length is the plain body's.

@@ -4,8 +4,8 @@ import { webBody } from "./web-body";
 
 /**
  * Serves one stored object over HTTP with single byte ranges (RFC 9110): 200 or 206 with
- * Content-Range, 416 for an unsatisfiable range, HEAD without a body, If-Range and conditional
- * requests on a strong ETag. Bytes are streamed, never loaded whole.
+ * Content-Range, 416 for an unsatisfiable range, HEAD without a body, If-Range (strong
+ * comparison) and If-None-Match (weak) on a strong ETag. Bytes are streamed, never loaded whole.
  */
 export interface RangeSource {
   size: number;
@@ -34,6 +34,17 @@ export function parseRange(header: string, size: number): { start: number; end: 
   return { start, end };
 }
 
+/**
+ * Whether an If-None-Match header names this ETag. The comparison is weak (RFC 9110 13.1.2):
+ * `W/"x"` matches `"x"`, since a proxy or CDN that compresses a response (Cloudflare, nginx's
+ * gzip) turns its strong ETag weak and clients send back what they were given.
+ */
+export function ifNoneMatchHits(ifNoneMatch: string | null | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, "");
+  return ifNoneMatch.split(",").some((t) => t.trim() === "*" || opaque(t) === opaque(etag));
+}
+
 /** What to answer a request for a stored object: status, headers and the bytes to send, if any. */
 export interface RangePlan {
   status: 200 | 206 | 304 | 416;
@@ -60,8 +71,7 @@ export function planRanges(
     "Last-Modified": src.lastModified.toUTCString(),
     ...extraHeaders,
   };
-  const ifNoneMatch = header("if-none-match");
-  if (ifNoneMatch && ifNoneMatch.split(",").some((t) => t.trim() === src.etag || t.trim() === "*")) {
+  if (ifNoneMatchHits(header("if-none-match"), src.etag)) {
     return { status: 304, headers, send: null };
   }
   const head = method === "HEAD";

@@ -62,6 +62,10 @@ describe("audio delivery", async () => {
     const freshIfRange = await fetchAudio(podcast.slug, ep.slug, { range: "bytes=0-99", "if-range": etag });
     expect(freshIfRange.res.status).toBe(206);
     expect((await fetchAudio(podcast.slug, ep.slug, { "if-none-match": etag })).res.status).toBe(304);
+    // If-None-Match compares weakly (RFC 9110 13.1.2): a CDN that compressed the file made the ETag weak.
+    expect((await fetchAudio(podcast.slug, ep.slug, { "if-none-match": `"other", W/${etag}` })).res.status).toBe(304);
+    // If-Range compares strongly: a weak validator never allows a range.
+    expect((await fetchAudio(podcast.slug, ep.slug, { range: "bytes=0-99", "if-range": `W/${etag}` })).res.status).toBe(200);
   });
 
   it("validates a file the same way as the owner's audio route: its SHA-256, and when it was stored", async () => {
