@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { unstorableTextProblem } from "./text";
 
 const email = z
   .string({ error: "Enter an e-mail address." })
@@ -52,6 +53,8 @@ export function parseSubscriberCsv(text: string): { rows: { line: number; input:
     if (!cells) return void errors.push({ line, message: "Unbalanced quotes." });
     if (i === 0 && /^name$/i.test(cells[0]?.trim() ?? "") && /^e-?mail$/i.test(cells[1]?.trim() ?? "")) return;
     if (cells.length !== 2) return void errors.push({ line, message: `Expected 2 columns (name,email), found ${cells.length}.` });
+    const unstorable = unstorableTextProblem(raw);
+    if (unstorable) return void errors.push({ line, message: unstorable });
     const parsed = createSubscriberSchema.safeParse({ name: cells[0], email: cells[1] });
     if (!parsed.success) return void errors.push({ line, message: parsed.error.issues[0]?.message ?? "Not valid." });
     rows.push({ line, input: parsed.data });
