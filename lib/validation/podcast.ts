@@ -2,7 +2,7 @@ import { z } from "zod";
 import { CATEGORY_NAMES, categoryProblem } from "@/lib/apple-categories";
 import { idSchema, notesSchema, optionalText, slugSchema } from "./common";
 import { movedToFeedUrlSchema } from "./import";
-import { podcast20Fields } from "./podcasting20";
+import { noDuplicates, podcast20Fields, urlKey } from "./podcasting20";
 import { httpUrlSchema } from "./podcast-urls";
 import { processingOverridesSchema } from "./processing";
 
@@ -17,7 +17,10 @@ export const listenLinkSchema = z.strictObject({
   url: httpUrlSchema,
 });
 export type ListenLink = z.infer<typeof listenLinkSchema>;
-const listenLinksSchema = z.array(listenLinkSchema).max(20, "At most 20 links.");
+const listenLinksSchema = z
+  .array(listenLinkSchema)
+  .max(20, "At most 20 links.")
+  .superRefine(noDuplicates((l) => [urlKey(l.url)], "This address is already in the list", "url"));
 
 /** An analytics prefix as OP3 and Podtrac give them: an https:// address ending in "/". */
 const enclosurePrefixSchema = z
