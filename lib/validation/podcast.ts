@@ -29,7 +29,9 @@ const enclosurePrefixSchema = z
   .max(300, "At most 300 characters.")
   .nullish()
   .transform((v) => (v ? v : null))
-  .refine((v) => v === null || (/^https:\/\/[^\s/?#]+\/[^\s?#]*$/i.test(v) && v.endsWith("/") && URL.canParse(v)), 'Enter an https:// address ending in "/", like https://op3.dev/e/.');
+  .refine((v) => v === null || (/^https:\/\/[^\s/?#]+\/[^\s?#]*$/i.test(v) && v.endsWith("/") && URL.canParse(v)), 'Enter an https:// address ending in "/", like https://op3.dev/e/.')
+  // As listeners' apps will fetch it: an IDN host in punycode, quotes and brackets percent-encoded.
+  .transform((v) => (v === null ? null : new URL(v).href));
 
 export const VISIBILITIES = ["public", "private"] as const;
 const visibilitySchema = z.enum(VISIBILITIES, { error: "Choose public or private." });

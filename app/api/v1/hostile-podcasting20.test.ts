@@ -98,3 +98,15 @@ describe("hostile Podcasting 2.0 values", () => {
     expect(res.body.podroll).toEqual([{ feedGuid: "917393e3-1b1e-5cef-ace4-edaa54e1f810" }]);
   });
 });
+
+describe("a hostile analytics prefix", () => {
+  it("is written to the feed as a plain ASCII URL: an IDN host in punycode, quotes and brackets percent-encoded", async () => {
+    const { token, podcast } = await setUp();
+    const idn = await patchPodcast(token, podcast.id, { enclosurePrefix: "https://bücher.example/e/" });
+    expect(idn.status).toBe(200);
+    expect(idn.body.enclosurePrefix).toBe("https://xn--bcher-kva.example/e/");
+    const odd = await patchPodcast(token, podcast.id, { enclosurePrefix: 'HTTPS://OP3.DEV/e/"<x>/' });
+    expect(odd.status).toBe(200);
+    expect(odd.body.enclosurePrefix).toBe("https://op3.dev/e/%22%3Cx%3E/");
+  });
+});
