@@ -1,6 +1,7 @@
 import { unstable_rethrow } from "next/navigation";
 import { AppError, fieldErrorsFromIssues } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { unstorableTextIssues } from "@/lib/validation/text";
 import type { z } from "zod";
 
 /** What a server action returns to its form (shown with useActionState). */
@@ -34,18 +35,22 @@ export function formStateFromError(err: unknown, formData: FormData): FormState 
   return { message: "Something went wrong on our side. Please try again.", values };
 }
 
-/** Validates with `schema`; on failure the form state to return, with per-field messages. */
+/**
+ * Validates with `schema`; on failure the form state to return, with per-field messages. Text no
+ * field may hold (control characters, lone surrogates: lib/validation/text.ts) fails on its field.
+ */
 export function parseForm<S extends z.ZodType>(
   schema: S,
   input: unknown,
   formData: FormData,
 ): { data: z.output<S>; state?: undefined } | { data?: undefined; state: FormState } {
+  const textIssues = unstorableTextIssues(input);
   const result = schema.safeParse(input);
-  if (result.success) return { data: result.data };
+  if (result.success && !textIssues.length) return { data: result.data };
   return {
     state: {
       message: "Please correct the highlighted fields.",
-      fields: fieldErrorsFromIssues(result.error.issues),
+      fields: fieldErrorsFromIssues([...textIssues, ...(result.error?.issues ?? [])]),
       values: formValues(formData),
     },
   };

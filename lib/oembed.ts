@@ -36,8 +36,8 @@ export async function oembedFor(input: { url: string; base: string; maxwidth?: n
   if (target.host.toLowerCase() !== base.host.toLowerCase() || !/^https?:$/.test(target.protocol)) throw notFound("Embeddable page");
   const m = /^\/p\/([^/]+)(?:\/([^/]+)(?:\/embed)?)?\/?$/.exec(target.pathname);
   if (!m) throw notFound("Embeddable page");
-  const slug = decodeURIComponent(m[1]!);
-  let episodeSlug = m[2] ? decodeURIComponent(m[2]) : null;
+  const slug = decodeSegment(m[1]!);
+  let episodeSlug = m[2] ? decodeSegment(m[2]) : null;
   if (!episodeSlug) {
     const podcast = await getPublicPodcast(slug);
     const [newest] = await listPublishedEpisodes(podcast.id, { limit: 1 });
@@ -68,7 +68,16 @@ export async function oembedFor(input: { url: string; base: string; maxwidth?: n
   };
 }
 
-/** oEmbed's `format`: JSON only; XML is answered 501 Not Implemented, as the spec says. */
+/** A path segment of the asked-for URL, decoded; broken percent-encoding names no page. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw notFound("Embeddable page");
+  }
+}
+
+/** oEmbed's `format`: JSON only; XML (or anything else, not echoed back) is answered 501 Not Implemented, as the spec says. */
 export function checkOembedFormat(format: string | null) {
-  if (format && format !== "json") throw new AppError("not_implemented", `The ${format} format is not offered; use format=json.`);
+  if (format && format !== "json") throw new AppError("not_implemented", "Only format=json is offered.");
 }

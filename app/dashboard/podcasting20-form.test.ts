@@ -44,7 +44,7 @@ describe("Podcasting 2.0 fields in the dashboard forms", () => {
     const { updateEpisodeAction } = await import("./episodes/actions");
     const episodeBase = { title: episode.title, description: "", episodeType: "full" };
     const bad = await updateEpisodeAction(episode.id, {}, form({ ...episodeBase, "json.soundbites": '[{"startTime":5,"duration":0}]' }));
-    expect(bad.fields?.["json.soundbites"]).toBe("Item 1, duration: The length must be above 0.");
+    expect(bad.fields?.["json.soundbites"]).toBe("Item 1, duration: At least 1 second.");
     const ok = await updateEpisodeAction(episode.id, {}, form({ ...episodeBase, "json.soundbites": '[{"startTime":5,"duration":20}]', "json.persons": '[{"name":"Gus","role":"guest"}]' }));
     expect(ok).toMatchObject({ ok: true });
     expect(await getEpisode(user.viewer, episode.id)).toMatchObject({ soundbites: [{ startTime: 5, duration: 20 }], persons: [{ name: "Gus", role: "Guest", group: "Cast" }] });

@@ -4,6 +4,7 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { authenticateApiToken } from "@/lib/data/tokens";
 import { AppError, fieldErrorsFromIssues } from "@/lib/errors";
 import { log, requestIdFrom, withLogContext } from "@/lib/log";
+import { unstorableTextIssues } from "@/lib/validation/text";
 import { errorResponse } from "./respond";
 
 const MAX_JSON_BYTES = 1024 * 1024;
@@ -108,11 +109,15 @@ export function open<P = Record<string, never>>(fn: (args: Args<P>) => Promise<R
   return (req: Request, ctx: RouteContext<P>) => observe(req, async () => fn({ req, params: await ctx.params }));
 }
 
-/** Validates `value` with `schema`; failures are `invalid` with per-field messages. */
+/**
+ * Validates `value` with `schema`; failures are `invalid` with per-field messages. Text no field
+ * may hold (control characters, lone surrogates: lib/validation/text.ts) fails on its field too.
+ */
 function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const textIssues = unstorableTextIssues(value);
   const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new AppError("invalid", "Some fields are not valid.", { fields: fieldErrorsFromIssues(result.error.issues) });
+  if (!result.success || textIssues.length) {
+    throw new AppError("invalid", "Some fields are not valid.", { fields: fieldErrorsFromIssues([...textIssues, ...(result.error?.issues ?? [])]) });
   }
   return result.data;
 }

@@ -2,8 +2,12 @@ import "server-only";
 import { and, desc, eq, inArray, isNotNull, isNull, Placeholder, sql } from "drizzle-orm";
 import { db, getConnection, tables } from "@/db";
 import { notFound } from "@/lib/errors";
+import { unstorableTextProblem } from "@/lib/validation/text";
 import { episodeFields } from "./episodes";
 import { podcastFields } from "./podcasts";
+
+/** Slugs from a URL can hold anything: one no column could store (a NUL) is simply not found, without a query PostgreSQL would refuse. */
+const storable = (...slugs: string[]) => slugs.every((slug) => unstorableTextProblem(slug) === null);
 
 /**
  * What anyone may see: public podcasts and their published episodes. Everything here answers
@@ -86,6 +90,7 @@ function toPublicPodcast(row: PodcastRow, cover: PublicFile | null): PublicPodca
 
 /** A public podcast by slug. */
 export async function getPublicPodcast(slug: string): Promise<PublicPodcast> {
+  if (!storable(slug)) throw notFound("Podcast");
   const [row] = await db
     .select()
     .from(tables.podcasts)
@@ -225,6 +230,7 @@ export async function keepPodcastGuid(podcastId: string, guid: string): Promise<
 
 /** The id and feed version of a public podcast, by slug: all a feed's ETag needs (and where it moved, if it did). */
 export async function getPublicFeedVersion(slug: string): Promise<{ id: string; feedVersion: string; movedToFeedUrl: string | null }> {
+  if (!storable(slug)) throw notFound("Podcast");
   const [row] = await queries().feedVersion.execute({ slug });
   if (!row) throw notFound("Podcast");
   return row;
@@ -243,6 +249,7 @@ export interface Enclosure {
  * its Opus rendition (not found while the podcast's renditions are off).
  */
 export async function getPublishedEnclosure(podcastSlug: string, episodeSlug: string, rendition: "mp3" | "opus" = "mp3"): Promise<Enclosure> {
+  if (!storable(podcastSlug, episodeSlug)) throw notFound("Episode");
   const [row] = await queries()[rendition === "opus" ? "opus" : "enclosure"].execute({ podcast: podcastSlug, episode: episodeSlug });
   if (!row) throw notFound("Episode");
   return row;
@@ -292,6 +299,7 @@ export async function getEpisodeForSubscribers(podcastId: string, episodeSlug: s
 }
 
 async function publishedEpisode(podcastId: string, episodeSlug: string, access: "public" | "all"): Promise<PublicEpisode> {
+  if (!storable(episodeSlug)) throw notFound("Episode");
   const rows = await db
     .select()
     .from(tables.episodes)

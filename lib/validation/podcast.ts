@@ -2,7 +2,7 @@ import { z } from "zod";
 import { CATEGORY_NAMES, categoryProblem } from "@/lib/apple-categories";
 import { idSchema, notesSchema, optionalText, slugSchema } from "./common";
 import { movedToFeedUrlSchema } from "./import";
-import { podcast20Fields } from "./podcasting20";
+import { noDuplicates, podcast20Fields, urlKey } from "./podcasting20";
 import { httpUrlSchema } from "./podcast-urls";
 import { processingOverridesSchema } from "./processing";
 
@@ -17,7 +17,10 @@ export const listenLinkSchema = z.strictObject({
   url: httpUrlSchema,
 });
 export type ListenLink = z.infer<typeof listenLinkSchema>;
-const listenLinksSchema = z.array(listenLinkSchema).max(20, "At most 20 links.");
+const listenLinksSchema = z
+  .array(listenLinkSchema)
+  .max(20, "At most 20 links.")
+  .superRefine(noDuplicates((l) => [urlKey(l.url)], "This address is already in the list", "url"));
 
 /** An analytics prefix as OP3 and Podtrac give them: an https:// address ending in "/". */
 const enclosurePrefixSchema = z
@@ -26,7 +29,9 @@ const enclosurePrefixSchema = z
   .max(300, "At most 300 characters.")
   .nullish()
   .transform((v) => (v ? v : null))
-  .refine((v) => v === null || (/^https:\/\/[^\s/?#]+\/[^\s?#]*$/i.test(v) && v.endsWith("/") && URL.canParse(v)), 'Enter an https:// address ending in "/", like https://op3.dev/e/.');
+  .refine((v) => v === null || (/^https:\/\/[^\s/?#]+\/[^\s?#]*$/i.test(v) && v.endsWith("/") && URL.canParse(v)), 'Enter an https:// address ending in "/", like https://op3.dev/e/.')
+  // As listeners' apps will fetch it: an IDN host in punycode, quotes and brackets percent-encoded.
+  .transform((v) => (v === null ? null : new URL(v).href));
 
 export const VISIBILITIES = ["public", "private"] as const;
 const visibilitySchema = z.enum(VISIBILITIES, { error: "Choose public or private." });

@@ -47,12 +47,22 @@ describe("GET /api/oembed", () => {
       `http://localhost/dashboard/episodes/${episode.id}`,
       `http://evil.example/p/${podcast.slug}/${episode.slug}`,
       "not a url",
+      // Broken percent-encoding in the path: not a page, not a 500.
+      "http://localhost/p/%ZZ",
+      `http://localhost/p/${podcast.slug}/%E0%A4%A`,
+      "http://localhost/p/%00",
+      `http://localhost/p/${podcast.slug}/${episode.slug}%00`,
+      `http://localhost/p/${podcast.slug}/%2e%2e/${episode.slug}`,
     ]) {
       const res = await oembed(url);
       expect(res.status, url).toBe(404);
       expect(res.body.error.code).toBe("not_found");
     }
     expect((await oembed(`http://localhost/p/${podcast.slug}/${episode.slug}`, "&format=xml")).status).toBe(501);
+    // The asked-for format is not echoed back.
+    const odd = await oembed(`http://localhost/p/${podcast.slug}/${episode.slug}`, `&format=${encodeURIComponent("<script>" + "x".repeat(5000))}`);
+    expect(odd.status).toBe(501);
+    expect(odd.body.error.message).toBe("Only format=json is offered.");
     expect((await call(GET, { path: "/api/oembed" })).status).toBe(422);
 
     await db.update(tables.podcasts).set({ isPrivate: true }).where(eq(tables.podcasts.id, podcast.id));
