@@ -82,23 +82,30 @@ describe("RSS feed", () => {
     expect(xml).toMatch(/<pubDate>Thu, 05 Feb 2026 10:00:00 GMT<\/pubDate>/);
   });
 
-  it("keeps the podcast:guid it was first served with when the slug changes or the feed is reached under another host", async () => {
+  it("keeps the podcast:guid it was first served with at a public address when the slug changes or the feed is reached under another host", async () => {
     const user = await makeUser();
     const podcast = await makePodcast(user.viewer, { ownerEmail: "g@example.com" });
     await makePublishedEpisode(user.viewer, podcast.id);
-    const guid = parseFeed((await getFeed(podcast.slug)).xml)!.guid;
-    // Seeded from the feed URL it was first assigned under, as the namespace defines it.
-    expect(guid).toBe(podcastGuid(`${BASE}/p/${podcast.slug}/feed.xml`));
+    const at = async (base: string, slug: string) => {
+      const host = new URL(base).host;
+      const res = await feedRoute(new Request(`${base}/p/${slug}/feed.xml`, { headers: { host } }), { params: Promise.resolve({ slug }) });
+      expect(res.status).toBe(200);
+      return parseFeed(await res.text())!.guid;
+    };
+    // Read at localhost or on the LAN first (a preview): derived from that URL, and not kept, or
+    // every installation's show of that name would share it.
+    expect(await at(BASE, podcast.slug)).toBe(podcastGuid(`${BASE}/p/${podcast.slug}/feed.xml`));
+    expect(await at("http://192.168.1.20:3000", podcast.slug)).toBe(podcastGuid(`http://192.168.1.20:3000/p/${podcast.slug}/feed.xml`));
+    // The first read at its public name gives the show its GUID, from the feed URL as the
+    // namespace defines it.
+    const guid = await at("https://pods.example", podcast.slug);
+    expect(guid).toBe(podcastGuid(`https://pods.example/p/${podcast.slug}/feed.xml`));
     // A podcast gets its GUID once in its lifetime (Podcasting 2.0, PSP-1): apps and Podcast
-    // Index follow the show by it, so a new slug must not make it another show.
+    // Index follow the show by it, so a new slug or host must not make it another show.
     await updatePodcast(user.viewer, podcast.id, { slug: `${podcast.slug}-renamed` });
-    const renamed = await getFeed(`${podcast.slug}-renamed`);
-    expect(renamed.res.status).toBe(200);
-    expect(parseFeed(renamed.xml)!.guid).toBe(guid);
-    const otherHost = await feedRoute(new Request(`http://other.test/p/${podcast.slug}-renamed/feed.xml`, { headers: { host: "other.test" } }), {
-      params: Promise.resolve({ slug: `${podcast.slug}-renamed` }),
-    });
-    expect(parseFeed(await otherHost.text())!.guid).toBe(guid);
+    expect(await at("https://pods.example", `${podcast.slug}-renamed`)).toBe(guid);
+    expect(await at("http://other.test", `${podcast.slug}-renamed`)).toBe(guid);
+    expect(await at(BASE, `${podcast.slug}-renamed`)).toBe(guid);
   });
 
   it("answers 304 to If-None-Match and If-Modified-Since, and changes its ETag when an episode changes", async () => {

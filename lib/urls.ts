@@ -1,4 +1,5 @@
 import { getEnv } from "@/lib/env";
+import { blockedAddressReason } from "@/lib/net/addresses";
 
 /**
  * Public URLs of podcasts and episodes. Absolute URLs come from PUBLIC_URL, or from the request
@@ -12,6 +13,23 @@ export function publicBaseUrl(req?: Request | { headers: Pick<Headers, "get">; u
   const host = h.get("x-forwarded-host")?.split(",")[0]?.trim() || h.get("host") || `localhost:${getEnv().PORT}`;
   const proto = h.get("x-forwarded-proto")?.split(",")[0]?.trim() || (req.url ? new URL(req.url).protocol.replace(":", "") : "http");
   return `${proto}://${host}`;
+}
+
+/**
+ * Whether a base URL is this machine or its local network (localhost, *.localhost, *.local, a
+ * loopback, private or link-local address): what a server is reached at before it has its public
+ * name, and what many installations share, so nothing lasting is derived from it.
+ */
+export function isLocalBase(base: string): boolean {
+  let host: string;
+  try {
+    host = new URL(base).hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  } catch {
+    return true;
+  }
+  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local")) return true;
+  const reason = blockedAddressReason(host);
+  return reason !== null && reason !== "not an IP address";
 }
 
 const ext = (mimeType: string) => (mimeType === "image/png" ? "png" : "jpg");

@@ -8,7 +8,7 @@ import { buildFeed, feedEtag, feedGuid, lastModified, type FeedOptions } from "@
 import { ifNoneMatchHits } from "@/lib/http/ranges";
 import { isHttpsRequest, resourceSecurityHeaders } from "@/lib/http/security-headers";
 import { log } from "@/lib/log";
-import { publicBaseUrl } from "@/lib/urls";
+import { isLocalBase, publicBaseUrl } from "@/lib/urls";
 import { webSubHubs } from "@/lib/websub";
 import type { DeliveryAnswer, DeliveryRequest } from "./types";
 
@@ -48,9 +48,13 @@ async function build(slug: string, base: string): Promise<BuiltFeed> {
   return built(podcast, episodes, base, { hubs: webSubHubs() }, podcast);
 }
 
-/** The podcast with the podcast:guid it keeps for life, given it now if it has none yet. */
+/**
+ * The podcast with the podcast:guid it keeps for life, given it now if it has none yet. Not from
+ * a feed read at localhost or a LAN address (a preview before the server has its public name):
+ * every installation's "my-show" there would get the same GUID. Until then it is derived.
+ */
 async function withKeptGuid(podcast: PublicPodcast, base: string): Promise<PublicPodcast> {
-  if (podcast.podcastGuid) return podcast;
+  if (podcast.podcastGuid || isLocalBase(base)) return podcast;
   return { ...podcast, podcastGuid: await keepPodcastGuid(podcast.id, feedGuid(podcast, base)) };
 }
 
