@@ -89,7 +89,7 @@ export function PodcastForm({
         defaultValue={v.slug}
         error={f.slug}
         placeholder="made from the title"
-        hint="Lowercase letters, digits and hyphens. Leave empty to make one from the title."
+        hint="Lowercase letters, digits and hyphens. Leave empty to make one from the title. Changed later, the old feed, audio and page addresses redirect to the new ones."
       />
       <NotesEditor label="Description" name="description" rows={6} maxLength={4000} defaultValue={v.description} error={f.description} />
       <div className="grid gap-4 sm:grid-cols-2">

@@ -550,3 +550,17 @@ export const podcastActivity = pgTable(
   },
   (t) => [index("podcast_activity_podcast_created_idx").on(t.podcastId, t.createdAt)],
 );
+
+// A show's former slugs: its old feed, page and audio URLs answer 301 to the current ones, so
+// apps subscribed before a rename keep getting episodes. A slug taken by a live show wins.
+export const podcastSlugRedirects = pgTable(
+  "podcast_slug_redirects",
+  {
+    slug: text("slug").primaryKey(),
+    podcastId: text("podcast_id")
+      .notNull()
+      .references(() => podcasts.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("podcast_slug_redirects_podcast_idx").on(t.podcastId)],
+);

@@ -186,6 +186,8 @@ export async function createPodcast(viewer: Viewer, input: CreatePodcastInput): 
           .values({ ...fields, accentColor, isPrivate: visibility === "private", id: newId(), ownerId: viewer.userId, slug, feedVersion: newFeedVersion(), createdAt: now, updatedAt: now })
           .returning();
         await tx.insert(tables.podcastMembers).values({ id: newId(), podcastId: inserted!.id, userId: viewer.userId, role: "owner", createdAt: now });
+        // A live show's slug wins over another show's former one.
+        await tx.delete(tables.podcastSlugRedirects).where(eq(tables.podcastSlugRedirects.slug, slug));
         return inserted!;
       });
       return toPodcast(row, "owner");
@@ -232,12 +234,26 @@ export async function updatePodcast(viewer: Viewer, podcastId: string, patch: Up
   const { visibility, ...columns } = patch;
   const coverChanged = patch.coverFileId !== undefined && (patch.coverFileId !== current.coverFileId || !current.accentColor);
   const accent = coverChanged ? { accentColor: await accentOfCover(patch.coverFileId ?? null) } : {};
+  const renamed = patch.slug !== undefined && patch.slug !== current.slug;
   try {
-    const [row] = await db
-      .update(tables.podcasts)
-      .set({ ...columns, ...accent, ...(visibility ? { isPrivate: visibility === "private" } : {}), category, subcategory, feedVersion: newFeedVersion(), updatedAt: new Date() })
-      .where(eq(tables.podcasts.id, podcastId))
-      .returning();
+    const row = await transaction(async (tx) => {
+      const [updated] = await tx
+        .update(tables.podcasts)
+        .set({ ...columns, ...accent, ...(visibility ? { isPrivate: visibility === "private" } : {}), category, subcategory, feedVersion: newFeedVersion(), updatedAt: new Date() })
+        .where(eq(tables.podcasts.id, podcastId))
+        .returning();
+      if (updated && renamed) {
+        // The old URLs answer 301 to the new ones (lib/delivery, the public pages): apps
+        // subscribed to the old feed follow it. Taking back a former slug ends its redirect.
+        const r = tables.podcastSlugRedirects;
+        await tx.delete(r).where(eq(r.slug, updated.slug));
+        await tx
+          .insert(r)
+          .values({ slug: current.slug, podcastId, createdAt: new Date() })
+          .onConflictDoUpdate({ target: r.slug, set: { podcastId, createdAt: new Date() } });
+      }
+      return updated;
+    });
     if (!row) throw notFound("Podcast");
     await recordActivity(viewer, podcastId, "podcast.edited", row.title);
     if (!row.isPrivate) await announceFeedChange({ userId: viewer.userId, podcastId });

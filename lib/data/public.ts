@@ -228,6 +228,20 @@ export async function keepPodcastGuid(podcastId: string, guid: string): Promise<
   return row?.podcastGuid ?? guid;
 }
 
+/**
+ * The current slug of a public show that used to be at `formerSlug` (renamed since), or null:
+ * its old feed, page and audio URLs then answer 301 to the new ones. Private shows stay 404.
+ */
+export async function findRenamedPodcastSlug(formerSlug: string): Promise<string | null> {
+  const r = tables.podcastSlugRedirects;
+  const [row] = await db
+    .select({ slug: tables.podcasts.slug })
+    .from(r)
+    .innerJoin(tables.podcasts, eq(tables.podcasts.id, r.podcastId))
+    .where(and(eq(r.slug, formerSlug), eq(tables.podcasts.isPrivate, false)));
+  return row?.slug ?? null;
+}
+
 /** The id and feed version of a public podcast, by slug: all a feed's ETag needs (and where it moved, if it did). */
 export async function getPublicFeedVersion(slug: string): Promise<{ id: string; feedVersion: string; movedToFeedUrl: string | null }> {
   if (!storable(slug)) throw notFound("Podcast");

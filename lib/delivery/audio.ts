@@ -9,7 +9,7 @@ import { parseRange, planRanges } from "@/lib/http/ranges";
 import { isHttpsRequest, resourceSecurityHeaders } from "@/lib/http/security-headers";
 import { log } from "@/lib/log";
 import { deliveryUrl } from "@/lib/storage";
-import { textAnswer } from "./feed";
+import { renamedShowRedirect, textAnswer } from "./feed";
 import type { DeliveryAnswer, DeliveryRequest } from "./types";
 
 /**
@@ -22,7 +22,11 @@ import type { DeliveryAnswer, DeliveryRequest } from "./types";
  * <audio preload="metadata">) is no download.
  */
 export async function answerAudio(podcastSlug: string, episodeSlug: string, req: DeliveryRequest, rendition: Rendition = "mp3"): Promise<DeliveryAnswer> {
-  return answerEnclosure(() => getPublishedEnclosure(podcastSlug, episodeSlug, rendition), req, "public, max-age=300", rendition);
+  const answer = await answerEnclosure(() => getPublishedEnclosure(podcastSlug, episodeSlug, rendition), req, "public, max-age=300", rendition);
+  if (answer.status !== 404) return answer;
+  // A renamed show's old enclosure URLs (in apps' caches and downloaded feeds) follow it.
+  const security = resourceSecurityHeaders({ https: isHttpsRequest(req.header("x-forwarded-proto"), getEnv().PUBLIC_URL), embeddable: true });
+  return (await renamedShowRedirect(req, podcastSlug, `/${encodeURIComponent(episodeSlug)}/audio.${rendition}`, security)) ?? answer;
 }
 
 /**

@@ -1,6 +1,6 @@
 import "server-only";
 import zlib from "node:zlib";
-import { getPublicFeedVersion, getPublicPodcast, keepPodcastGuid, listPublishedEpisodes, type PublicEpisode, type PublicPodcast } from "@/lib/data/public";
+import { findRenamedPodcastSlug, getPublicFeedVersion, getPublicPodcast, keepPodcastGuid, listPublishedEpisodes, type PublicEpisode, type PublicPodcast } from "@/lib/data/public";
 import { getSubscriberAccess, getSubscriberFeedContent, touchSubscriber, type SubscriberAccess } from "@/lib/data/subscriber-feed";
 import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
@@ -197,8 +197,29 @@ export async function answerFeed(slug: string, req: DeliveryRequest, opts: { pre
     const feed = await builtFeed(`${podcast.id}|${base}`, podcast.feedVersion, () => build(slug, base));
     return feedAnswer(feed, req, https, opts);
   } catch (err) {
+    if (isAppError(err) && err.code === "not_found") {
+      const moved = await renamedShowRedirect(req, slug, "/feed.xml", resourceSecurityHeaders({ https, embeddable: true }));
+      if (moved) return moved;
+    }
     return feedError(err, https);
   }
+}
+
+/**
+ * A renamed show's former URL (`/p/<former slug><rest>`): 301 to the same path under its current
+ * slug, as podcast apps learn a feed's new address; null when the slug was never a public show's.
+ */
+export async function renamedShowRedirect(req: DeliveryRequest, formerSlug: string, rest: string, security: Record<string, string>): Promise<DeliveryAnswer | null> {
+  let current: string | null;
+  try {
+    current = await findRenamedPodcastSlug(formerSlug);
+  } catch (err) {
+    log.error("looking up a renamed show failed", { err });
+    return null;
+  }
+  if (!current) return null;
+  const base = publicBaseUrl({ headers: { get: (name) => req.header(name) ?? null }, url: `${req.protocol}://localhost/` });
+  return { status: 301, headers: { ...security, Location: `${base}/p/${current}${rest}`, "Cache-Control": "public, max-age=300" } };
 }
 
 /**

@@ -11,7 +11,7 @@ type Props = {
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { slug, episode: episodeSlug } = await params;
-  const [{ podcast, episode }, base] = await Promise.all([loadEpisode(slug, episodeSlug), loadBaseUrl()]);
+  const [{ podcast, episode }, base] = await Promise.all([loadEpisode(slug, episodeSlug, "/embed"), loadBaseUrl()]);
   // The episode page is the one to index; this is its frame-sized copy.
   return { title: { absolute: `${episode.title} · ${podcast.title}` }, robots: { index: false }, alternates: { canonical: urls.episode(base, slug, episodeSlug) } };
 }
@@ -23,7 +23,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function EmbedPage({ params, searchParams }: Props) {
   const { slug, episode: episodeSlug } = await params;
   const theme = (await searchParams).theme === "dark" ? "dark" : "light";
-  const [{ podcast, episode }, base] = await Promise.all([loadEpisode(slug, episodeSlug), loadBaseUrl()]);
+  const [{ podcast, episode }, base] = await Promise.all([loadEpisode(slug, episodeSlug, "/embed"), loadBaseUrl()]);
   const cover = episode.cover
     ? urls.episodeCover("", slug, episodeSlug, episode.cover.mimeType)
     : podcast.cover && urls.cover("", slug, podcast.cover.mimeType);
