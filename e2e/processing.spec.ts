@@ -27,6 +27,8 @@ async function pickRecording(form: Locator, prefix: string) {
 }
 
 test("uploads a recording and intro with progress, processes the episode and plays the result", async ({ page, user }) => {
+  // Processes twice, then a third time without the Opus rendition.
+  test.setTimeout(120_000);
   const signIn = new SignInPage(page);
   await signIn.goto();
   await signIn.signIn(user);

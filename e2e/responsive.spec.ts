@@ -317,6 +317,8 @@ async function focusShown(page: Page) {
 }
 
 test("on a phone the header is a menu that opens from the keyboard, focus stays visible and targets are 44 px", async ({ browser, baseURL }) => {
+  // Four pages, 25 keyboard stops each, every stop measured: more than the default 30 s on a busy machine.
+  test.setTimeout(90_000);
   const { owner, podcast } = await showWithCover(browser, baseURL!);
   const context = await browser.newContext({ baseURL, viewport: { width: 390, height: 800 }, storageState: await signIn(browser, owner, baseURL!) });
   const page = await context.newPage();
