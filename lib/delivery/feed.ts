@@ -174,6 +174,11 @@ export function chooseEncoding(acceptEncoding: string | null | undefined): "gzip
   return best ?? "identity";
 }
 
+/** The base URL a delivery request was made to (PUBLIC_URL when set), as publicBaseUrl reads it. */
+function requestBase(req: DeliveryRequest): string {
+  return publicBaseUrl({ headers: { get: (name) => req.header(name) ?? null }, url: `${req.protocol}://localhost/` });
+}
+
 /** A plain-text answer (404, 500) with the same security headers. */
 export function textAnswer(status: number, message: string, security: Record<string, string>): DeliveryAnswer {
   const body = Buffer.from(message);
@@ -193,7 +198,7 @@ export async function answerFeed(slug: string, req: DeliveryRequest, opts: { pre
     if (podcast.movedToFeedUrl) {
       return { status: 301, headers: { Location: podcast.movedToFeedUrl, "Cache-Control": "public, max-age=300", ...resourceSecurityHeaders({ https, embeddable: true }) } };
     }
-    const base = publicBaseUrl({ headers: { get: (name) => req.header(name) ?? null }, url: `${req.protocol}://localhost/` });
+    const base = requestBase(req);
     const feed = await builtFeed(`${podcast.id}|${base}`, podcast.feedVersion, () => build(slug, base));
     return feedAnswer(feed, req, https, opts);
   } catch (err) {
@@ -218,7 +223,7 @@ export async function renamedShowRedirect(req: DeliveryRequest, formerSlug: stri
     return null;
   }
   if (!current) return null;
-  const base = publicBaseUrl({ headers: { get: (name) => req.header(name) ?? null }, url: `${req.protocol}://localhost/` });
+  const base = requestBase(req);
   return { status: 301, headers: { ...security, Location: `${base}/p/${current}${rest}`, "Cache-Control": "public, max-age=300" } };
 }
 
@@ -232,7 +237,7 @@ export async function answerSubscriberFeed(token: string, req: DeliveryRequest, 
   try {
     const access = await getSubscriberAccess(token);
     await touchSubscriber(access.subscriberId);
-    const base = publicBaseUrl({ headers: { get: (name) => req.header(name) ?? null }, url: `${req.protocol}://localhost/` });
+    const base = requestBase(req);
     const feed = await builtFeed(`subscriber|${access.tokenKey}|${base}`, access.feedVersion, () => buildForSubscriber(access, token, base));
     return feedAnswer(feed, req, https, opts);
   } catch (err) {
